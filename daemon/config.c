@@ -1,0 +1,458 @@
+/* hearsay: configuration loading and validation (see config.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "ytree.h"
+
+#define HS_DEFAULT_STORE HS_LOCALSTATEDIR "/lib/hearsay/db"
+#define HS_DEFAULT_KEY HS_LOCALSTATEDIR "/lib/hearsay/pseudonym.key"
+#define HS_DEFAULT_RULES HS_SYSCONFDIR "/hearsay/rules.d"
+#define HS_DEFAULT_DASHBOARD HS_PKGDATADIR "/dashboard"
+
+char *hs_path_resolve(const char *base_dir, const char *rel)
+{
+	char *out = NULL;
+	if (rel[0] == '/' || !base_dir || !base_dir[0])
+		return strdup(rel);
+	if (asprintf(&out, "%s/%s", base_dir, rel) < 0)
+		return NULL;
+	return out;
+}
+
+int hs_mkdir_p(const char *path, unsigned mode)
+{
+	char tmp[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, (mode_t)mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int hs_secret_read(const char *path, unsigned char **out, size_t *len,
+                   hs_errs *errs)
+{
+	struct stat st;
+	unsigned char *buf = NULL;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		hs_errs_add(errs, path, 0, 0, "cannot open secret file: %s", strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		hs_errs_add(errs, path, 0, 0, "secret file is not a regular file");
+		goto fail;
+	}
+	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+		hs_errs_add(errs, path, 0, 0,
+		            "secret file is accessible by other users (mode %03o); run chmod 600",
+		            (unsigned)(st.st_mode & 0777));
+		goto fail;
+	}
+	if (st.st_size > 65536) {
+		hs_errs_add(errs, path, 0, 0, "secret file is larger than 64 KiB");
+		goto fail;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		hs_errs_add(errs, path, 0, 0, "out of memory");
+		goto fail;
+	}
+	n = read(fd, buf, (size_t)st.st_size);
+	if (n < 0) {
+		hs_errs_add(errs, path, 0, 0, "cannot read secret file: %s", strerror(errno));
+		goto fail;
+	}
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	if (n == 0) {
+		hs_errs_add(errs, path, 0, 0, "secret file is empty");
+		goto fail;
+	}
+	buf[n] = 0;
+	close(fd);
+	*out = buf;
+	*len = (size_t)n;
+	return 0;
+fail:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Set *dst to a copy of the string at key (or of def when absent). If
+ * as_path, resolve it against the config directory. */
+static int get_str(const hs_ynode *map, const char *key, const char *def,
+                   const char *base, int as_path, char **dst, hs_errs *errs)
+{
+	const hs_ynode *n = hs_ymap_get(map, key);
+	const char *s = def;
+
+	if (n && hs_y_string(n, key, errs, &s) < 0)
+		return -1;
+	if (!s) {
+		*dst = NULL;
+		return 0;
+	}
+	if (n && s[0] == '\0') {
+		hs_y_error(n, errs, "%s must not be empty", key);
+		return -1;
+	}
+	*dst = as_path && n ? hs_path_resolve(base, s) : strdup(s);
+	return *dst ? 0 : -1;
+}
+
+static int get_int(const hs_ynode *map, const char *key, int64_t def,
+                   int64_t min, int64_t max, int64_t *dst, hs_errs *errs)
+{
+	const hs_ynode *n = hs_ymap_get(map, key);
+	*dst = def;
+	return n ? hs_y_int(n, key, min, max, errs, dst) : 0;
+}
+
+static int parse_store(hs_config *c, const hs_ynode *root, hs_errs *errs)
+{
+	static const char *const keys[] = { "path", "map_size", "batch_posts", "batch_time", NULL };
+	const hs_ynode *st = hs_ymap_get(root, "store");
+	int64_t v;
+	int rc = 0;
+
+	c->map_size = 256ull << 20;
+	c->batch_posts = 256;
+	c->batch_us = 50000;
+	if (st && hs_y_expect(st, HS_Y_MAP, "store", errs) < 0)
+		return -1;
+	if (st && hs_y_check_keys(st, keys, "store", errs))
+		rc = -1;
+	if (get_str(st, "path", HS_DEFAULT_STORE, c->base_dir, 1, &c->store_path, errs))
+		rc = -1;
+	const hs_ynode *n = hs_ymap_get(st, "map_size");
+	if (n) {
+		if (hs_y_size(n, "store.map_size", errs, &c->map_size) < 0)
+			rc = -1;
+		else if (c->map_size < (1u << 20)) {
+			hs_y_error(n, errs, "store.map_size must be at least 1MiB");
+			rc = -1;
+		}
+	}
+	if (get_int(st, "batch_posts", 256, 1, 100000, &v, errs))
+		rc = -1;
+	c->batch_posts = (int)v;
+	n = hs_ymap_get(st, "batch_time");
+	if (n && hs_y_duration(n, "store.batch_time", errs, &c->batch_us) < 0)
+		rc = -1;
+	else if (n && (c->batch_us < 1000 || c->batch_us > 10000000)) {
+		hs_y_error(n, errs, "store.batch_time must be between 1ms and 10s");
+		rc = -1;
+	}
+	return rc;
+}
+
+static int parse_listen(hs_config *c, const hs_ynode *root, hs_errs *errs)
+{
+	static const char *const keys[] = { "address", "port", "dashboard_dir", NULL };
+	const hs_ynode *l = hs_ymap_get(root, "listen");
+	int64_t v;
+	int rc = 0;
+
+	if (l && hs_y_expect(l, HS_Y_MAP, "listen", errs) < 0)
+		return -1;
+	if (l && hs_y_check_keys(l, keys, "listen", errs))
+		rc = -1;
+	if (get_str(l, "address", "127.0.0.1", NULL, 0, &c->listen_addr, errs))
+		rc = -1;
+	if (get_int(l, "port", 8080, 0, 65535, &v, errs))
+		rc = -1;
+	c->listen_port = (int)v;
+	if (get_str(l, "dashboard_dir", HS_DEFAULT_DASHBOARD, c->base_dir, 1,
+	            &c->dashboard_dir, errs))
+		rc = -1;
+	return rc;
+}
+
+static int parse_privacy(hs_config *c, const hs_ynode *root, hs_errs *errs)
+{
+	static const char *const keys[] = { "key_file", NULL };
+	const hs_ynode *p = hs_ymap_get(root, "privacy");
+	int rc = 0;
+
+	if (p && hs_y_expect(p, HS_Y_MAP, "privacy", errs) < 0)
+		return -1;
+	if (p && hs_y_check_keys(p, keys, "privacy", errs))
+		rc = -1;
+	if (get_str(p, "key_file", HS_DEFAULT_KEY, c->base_dir, 1, &c->key_file, errs))
+		rc = -1;
+	return rc;
+}
+
+static int parse_source(hs_config *c, hs_source_cfg *s, const hs_ynode *n,
+                        hs_errs *errs)
+{
+	const char *name = NULL, *type = NULL;
+	int rc = 0;
+
+	if (hs_y_expect(n, HS_Y_MAP, "a source", errs) < 0)
+		return -1;
+	s->line = n->line;
+	const hs_ynode *nn = hs_ymap_get(n, "name");
+	const hs_ynode *tn = hs_ymap_get(n, "type");
+	if (!nn) {
+		hs_y_error(n, errs, "source has no 'name'");
+		rc = -1;
+	} else if (hs_y_string(nn, "name", errs, &name) == 0 && !valid_name(name)) {
+		hs_y_error(nn, errs, "source name '%s' must be 1-64 characters of a-z 0-9 . _ -", name);
+		rc = -1;
+	}
+	if (!tn) {
+		hs_y_error(n, errs, "source has no 'type'");
+		return -1;
+	}
+	if (hs_y_string(tn, "type", errs, &type) < 0)
+		return -1;
+	s->name = name ? strdup(name) : NULL;
+	s->type = strdup(type);
+	if (strcmp(type, "replay") == 0) {
+		if (hs_replay_parse_opts(n, c->base_dir, &s->replay, errs) < 0)
+			rc = -1;
+	} else {
+		hs_y_error(tn, errs, "unknown source type '%s' (available: replay)", type);
+		rc = -1;
+	}
+	for (size_t i = 0; name && i < c->n_sources; i++) {
+		if (c->sources[i].name && strcmp(c->sources[i].name, name) == 0) {
+			hs_y_error(nn, errs, "duplicate source name '%s' (first at line %d)",
+			           name, c->sources[i].line);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+static int parse_route(hs_config *c, hs_route_cfg *r, const hs_ynode *n,
+                       hs_errs *errs)
+{
+	static const char *const keys[] = { "name", "type", "url", "min_severity",
+	                                    "secret_file", "timeout", "max_attempts", NULL };
+	const char *s;
+	int64_t v;
+	int rc = 0;
+
+	if (hs_y_expect(n, HS_Y_MAP, "an alert route", errs) < 0)
+		return -1;
+	if (hs_y_check_keys(n, keys, "alert route", errs))
+		rc = -1;
+	const hs_ynode *nn = hs_ymap_get(n, "name");
+	if (!nn) {
+		hs_y_error(n, errs, "alert route has no 'name'");
+		rc = -1;
+	} else if (hs_y_string(nn, "name", errs, &s) == 0) {
+		if (!valid_name(s)) {
+			hs_y_error(nn, errs, "alert route name '%s' must be 1-64 characters of a-z 0-9 . _ -", s);
+			rc = -1;
+		}
+		for (size_t i = 0; i < c->n_routes; i++)
+			if (c->routes[i].name && strcmp(c->routes[i].name, s) == 0) {
+				hs_y_error(nn, errs, "duplicate alert route name '%s'", s);
+				rc = -1;
+			}
+		r->name = strdup(s);
+	}
+	const hs_ynode *tn = hs_ymap_get(n, "type");
+	if (!tn) {
+		hs_y_error(n, errs, "alert route has no 'type'");
+		rc = -1;
+	} else if (hs_y_string(tn, "type", errs, &s) == 0) {
+		if (strcmp(s, "webhook") != 0) {
+			hs_y_error(tn, errs, "unknown alert route type '%s' (available: webhook)", s);
+			rc = -1;
+		}
+		r->type = strdup(s);
+	}
+	const hs_ynode *un = hs_ymap_get(n, "url");
+	if (!un) {
+		hs_y_error(n, errs, "alert route has no 'url'");
+		rc = -1;
+	} else if (hs_y_string(un, "url", errs, &s) == 0) {
+		if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) {
+			hs_y_error(un, errs, "url must start with http:// or https://");
+			rc = -1;
+		}
+		r->url = strdup(s);
+	}
+	r->min_severity = HS_SEV_HIGH;
+	const hs_ynode *sn = hs_ymap_get(n, "min_severity");
+	if (sn && hs_y_string(sn, "min_severity", errs, &s) == 0 &&
+	    hs_severity_parse(s, &r->min_severity) < 0) {
+		hs_y_error(sn, errs, "min_severity must be info, low, medium, high or critical, not '%s'", s);
+		rc = -1;
+	}
+	r->timeout_us = 10000000;
+	const hs_ynode *ton = hs_ymap_get(n, "timeout");
+	if (ton && hs_y_duration(ton, "timeout", errs, &r->timeout_us) < 0)
+		rc = -1;
+	if (get_int(n, "max_attempts", 12, 1, 1000, &v, errs))
+		rc = -1;
+	r->max_attempts = (int)v;
+	if (get_str(n, "secret_file", NULL, c->base_dir, 1, &r->secret_file, errs))
+		rc = -1;
+	if (r->secret_file &&
+	    hs_secret_read(r->secret_file, &r->secret, &r->secret_len, errs) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int parse_list(hs_config *c, const hs_ynode *root, const char *key,
+                      hs_errs *errs)
+{
+	const hs_ynode *l = hs_ymap_get(root, key);
+	int is_src = strcmp(key, "sources") == 0;
+	int rc = 0;
+
+	if (!l || hs_y_is_null(l))
+		return 0;
+	if (hs_y_expect(l, HS_Y_SEQ, key, errs) < 0)
+		return -1;
+	if (is_src)
+		c->sources = calloc(l->n ? l->n : 1, sizeof(*c->sources));
+	else
+		c->routes = calloc(l->n ? l->n : 1, sizeof(*c->routes));
+	if (is_src ? !c->sources : !c->routes)
+		return -1;
+	for (size_t i = 0; i < l->n; i++) {
+		int r = is_src ? parse_source(c, &c->sources[c->n_sources], l->items[i], errs)
+		               : parse_route(c, &c->routes[c->n_routes], l->items[i], errs);
+		if (r < 0)
+			rc = -1;
+		if (is_src)
+			c->n_sources++;
+		else
+			c->n_routes++;
+	}
+	return rc;
+}
+
+hs_config *hs_config_load(const char *path, hs_errs *errs)
+{
+	static const char *const keys[] = { "log_level", "workers", "queue_size", "store",
+	                                    "rules_dir", "privacy", "listen", "sources",
+	                                    "alerts", NULL };
+	size_t before = errs->n;
+	hs_ynode *root = NULL;
+	hs_config *c = calloc(1, sizeof(*c));
+	int64_t v;
+	const char *s;
+
+	if (!c)
+		goto fail;
+	c->path = strdup(path);
+	const char *slash = strrchr(path, '/');
+	c->base_dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+	root = hs_yaml_load_file(path, errs);
+	if (!root)
+		goto fail;
+	if (hs_y_expect(root, HS_Y_MAP, "the configuration", errs) < 0)
+		goto fail;
+	hs_y_check_keys(root, keys, "the configuration", errs);
+
+	c->log_level = HS_LOG_INFO;
+	const hs_ynode *ln = hs_ymap_get(root, "log_level");
+	if (ln && hs_y_string(ln, "log_level", errs, &s) == 0) {
+		c->log_level = hs_log_level_parse(s);
+		if (c->log_level < 0)
+			hs_y_error(ln, errs, "log_level must be debug, info, notice, warning or error, not '%s'", s);
+	}
+	get_int(root, "workers", 2, 1, 64, &v, errs);
+	c->workers = (int)v;
+	get_int(root, "queue_size", 1024, 16, 1048576, &v, errs);
+	c->queue_size = (size_t)v;
+	parse_store(c, root, errs);
+	get_str(root, "rules_dir", HS_DEFAULT_RULES, c->base_dir, 1, &c->rules_dir, errs);
+	parse_privacy(c, root, errs);
+	parse_listen(c, root, errs);
+	parse_list(c, root, "sources", errs);
+	parse_list(c, root, "alerts", errs);
+	if (errs->n != before)
+		goto fail;
+	hs_ynode_free(root);
+	return c;
+fail:
+	if (errs->n == before)
+		hs_errs_add(errs, path, 0, 0, "out of memory");
+	hs_ynode_free(root);
+	hs_config_free(c);
+	return NULL;
+}
+
+void hs_config_free(hs_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_sources; i++) {
+		free(c->sources[i].name);
+		free(c->sources[i].type);
+		hs_replay_opts_free(&c->sources[i].replay);
+	}
+	free(c->sources);
+	for (size_t i = 0; i < c->n_routes; i++) {
+		hs_route_cfg *r = &c->routes[i];
+		free(r->name);
+		free(r->type);
+		free(r->url);
+		free(r->secret_file);
+		if (r->secret)
+			memset(r->secret, 0, r->secret_len);
+		free(r->secret);
+	}
+	free(c->routes);
+	free(c->path);
+	free(c->base_dir);
+	free(c->store_path);
+	free(c->rules_dir);
+	free(c->key_file);
+	free(c->listen_addr);
+	free(c->dashboard_dir);
+	free(c);
+}
+
+const hs_route_cfg *hs_config_route(const hs_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_routes; i++)
+		if (c->routes[i].name && strcmp(c->routes[i].name, name) == 0)
+			return &c->routes[i];
+	return NULL;
+}

@@ -1,0 +1,78 @@
+/* hearsay: daemon configuration (docs/config.md).
+ *
+ * hs_config_load reads and validates the whole file, collecting every error
+ * with file:line:column. A loaded config is immutable; the main thread owns
+ * it and other threads read it only while it is guaranteed alive (the
+ * daemon keeps the config that threads were started with until they stop).
+ */
+#ifndef HS_CONFIG_H
+#define HS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hearsay/errors.h>
+#include <hearsay/rules.h>
+
+#include "collectors/replay/replay.h"
+
+typedef struct hs_source_cfg {
+	char *name;
+	char *type;           /* "replay" */
+	int line;             /* position in the config, for messages */
+	hs_replay_opts replay;
+} hs_source_cfg;
+
+typedef struct hs_route_cfg {
+	char *name;
+	char *type;           /* "webhook" */
+	char *url;
+	hs_severity min_severity;
+	char *secret_file;    /* NULL if unsigned */
+	unsigned char *secret;/* file contents (trailing newline removed) */
+	size_t secret_len;
+	int64_t timeout_us;
+	int max_attempts;
+} hs_route_cfg;
+
+typedef struct hs_config {
+	char *path;           /* the config file as given */
+	char *base_dir;       /* its directory: relative paths resolve here */
+	int log_level;
+	int workers;
+	size_t queue_size;
+
+	char *store_path;
+	uint64_t map_size;
+	int batch_posts;
+	int64_t batch_us;
+
+	char *rules_dir;
+	char *key_file;
+
+	char *listen_addr;
+	int listen_port;
+	char *dashboard_dir;
+
+	hs_source_cfg *sources;
+	size_t n_sources;
+	hs_route_cfg *routes;
+	size_t n_routes;
+} hs_config;
+
+/* Returns NULL (and errors in errs) if the file is missing or invalid. */
+hs_config *hs_config_load(const char *path, hs_errs *errs);
+void hs_config_free(hs_config *c);
+/* Newly allocated absolute-or-as-given path: rel resolved against base. */
+char *hs_path_resolve(const char *base_dir, const char *rel);
+/* mkdir -p with the given mode for directories it creates. 0 or -1/errno. */
+int hs_mkdir_p(const char *path, unsigned mode);
+/* Read a secret file: refused if it is readable or writable by others.
+ * Trailing newlines are removed. */
+int hs_secret_read(const char *path, unsigned char **out, size_t *len,
+                   hs_errs *errs);
+/* Route lookup by name; NULL if none. */
+const hs_route_cfg *hs_config_route(const hs_config *c, const char *name);
+
+#endif

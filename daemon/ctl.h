@@ -1,0 +1,46 @@
+/* hearsayctl: shared definitions of the command-line client. Single
+ * threaded; every command returns a process exit status. */
+#ifndef HS_CTL_H
+#define HS_CTL_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "config.h"
+
+enum { CTL_TABLE = 0, CTL_JSON, CTL_CSV };
+
+typedef struct hs_ctl {
+	const char *config_path;  /* -c, or $HEARSAY_CONFIG, or the default */
+	const char *store_path;   /* -d overrides the config's store.path */
+	const char *url;          /* -u overrides http://listen.address:port */
+	int format;               /* CTL_TABLE / CTL_JSON / CTL_CSV */
+	hs_config *cfg;           /* loaded on demand */
+	char *url_buf;
+} hs_ctl;
+
+int ctl_query(hs_ctl *c, int argc, char **argv);
+int ctl_watch(hs_ctl *c, int argc, char **argv);
+int ctl_rules(hs_ctl *c, int argc, char **argv);
+int ctl_stats(hs_ctl *c, int argc, char **argv);
+
+/* Store path / base URL, from the flags or the config. NULL with a
+ * message on stderr if neither says. */
+const char *ctl_store_path(hs_ctl *c);
+const char *ctl_base_url(hs_ctl *c);
+/* Print s to f, at most width display columns (UTF-8 aware), newlines and
+ * tabs folded to spaces, "…" when cut. */
+void ctl_print_cell(FILE *f, const char *s, int width);
+/* One RFC 4180 CSV field. */
+void ctl_csv_field(FILE *f, const char *s, int last);
+/* Strings from JSON: "" for missing. */
+const char *ctl_jstr(const json_t *o, const char *key);
+/* Common per-command option parsing of --json / --csv; returns 1 if the
+ * argument was one of them. */
+int ctl_format_arg(hs_ctl *c, const char *arg);
+
+#define CTL_EX_USAGE 64
+#define CTL_EX_UNAVAILABLE 69
+
+#endif

@@ -1,0 +1,114 @@
+/* hearsay: counters and their exposition (see metrics.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "queue.h"
+#include "timeutil.h"
+
+hs_metrics_t hs_metrics;
+
+/* Written once by the main thread before other threads read them. */
+static hs_queue *g_intake, *g_store;
+
+void hs_metrics_set_queues(hs_queue *intake, hs_queue *store)
+{
+	g_intake = intake;
+	g_store = store;
+}
+
+typedef struct metric_desc {
+	const char *name;
+	const char *type;
+	const char *help;
+	size_t offset;
+	const char *json;
+} metric_desc;
+
+#define M(field, type, help) \
+	{ "hearsay_" #field, type, help, offsetof(hs_metrics_t, field), #field }
+
+static const metric_desc descs[] = {
+	M(posts_in, "counter", "Posts accepted from collectors"),
+	M(posts_committed, "counter", "Posts committed to the store"),
+	M(posts_duplicate, "counter", "Posts dropped as duplicates of stored ones"),
+	M(posts_rejected, "counter", "Posts rejected with a logged reason"),
+	M(posts_repaired, "counter", "Posts whose invalid UTF-8 was replaced"),
+	M(hits, "counter", "Rule hits committed"),
+	M(rule_limit_events, "counter", "PCRE2 match or depth limits reached"),
+	M(intake_full, "counter", "Times a collector paused because the intake queue was full"),
+	M(replay_lines, "counter", "Lines read by replay sources"),
+	M(replay_bad_lines, "counter", "Malformed replay lines skipped"),
+	M(store_commits, "counter", "LMDB write transactions committed"),
+	M(store_map_grows, "counter", "Times the LMDB map was grown"),
+	M(store_errors, "counter", "LMDB write errors"),
+	M(ws_clients, "gauge", "Connected websocket clients"),
+	M(ws_messages, "counter", "Websocket messages sent"),
+	M(ws_culled, "counter", "Websocket clients disconnected for lagging"),
+	M(http_requests, "counter", "HTTP API requests served"),
+	M(alerts_queued, "counter", "Alerts written to the outbox"),
+	M(alerts_sent, "counter", "Alerts delivered"),
+	M(alerts_retried, "counter", "Alert delivery attempts that will be retried"),
+	M(alerts_failed, "counter", "Alerts given up after their last attempt"),
+	M(reloads_ok, "counter", "Successful configuration reloads"),
+	M(reloads_failed, "counter", "Rejected configuration reloads"),
+	M(sources_done, "gauge", "Sources that reached the end of their input"),
+	M(last_seq, "gauge", "Newest event sequence number"),
+};
+
+static uint64_t desc_value(const metric_desc *d)
+{
+	atomic_uint_fast64_t *p = (atomic_uint_fast64_t *)((char *)&hs_metrics + d->offset);
+	return atomic_load_explicit(p, memory_order_relaxed);
+}
+
+char *hs_metrics_prometheus(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < sizeof(descs) / sizeof(descs[0]); i++) {
+		const metric_desc *d = &descs[i];
+		int counter = strcmp(d->type, "counter") == 0;
+		fprintf(f, "# HELP %s%s %s\n# TYPE %s%s %s\n%s%s %llu\n", d->name,
+		        counter ? "_total" : "", d->help, d->name, counter ? "_total" : "",
+		        d->type, d->name, counter ? "_total" : "",
+		        (unsigned long long)desc_value(d));
+	}
+	fprintf(f, "# HELP hearsay_queue_depth Items waiting in a pipeline queue\n"
+	           "# TYPE hearsay_queue_depth gauge\n");
+	if (g_intake)
+		fprintf(f, "hearsay_queue_depth{queue=\"intake\"} %zu\n", hs_queue_depth(g_intake));
+	if (g_store)
+		fprintf(f, "hearsay_queue_depth{queue=\"store\"} %zu\n", hs_queue_depth(g_store));
+	fprintf(f, "# HELP hearsay_uptime_seconds Seconds since start\n"
+	           "# TYPE hearsay_uptime_seconds gauge\nhearsay_uptime_seconds %.3f\n",
+	        (double)(hs_now_us() - atomic_load(&hs_metrics.start_time_us)) / 1e6);
+	fclose(f);
+	return buf;
+}
+
+char *hs_metrics_json(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	char ts[40];
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "{\"type\":\"stats\",\"time\":\"%s\"",
+	        hs_time_format(hs_now_us(), ts, sizeof(ts)));
+	for (size_t i = 0; i < sizeof(descs) / sizeof(descs[0]); i++)
+		fprintf(f, ",\"%s\":%llu", descs[i].json,
+		        (unsigned long long)desc_value(&descs[i]));
+	fprintf(f, ",\"queues\":{\"intake\":%zu,\"store\":%zu}}",
+	        g_intake ? hs_queue_depth(g_intake) : 0,
+	        g_store ? hs_queue_depth(g_store) : 0);
+	fclose(f);
+	return buf;
+}

@@ -1,0 +1,59 @@
+/* hearsay: process-wide counters and gauges.
+ *
+ * Every field is a C11 atomic, written by whichever thread does the work
+ * (relaxed increments) and read by the lws thread for /metrics and the
+ * stats message. No locks.
+ */
+#ifndef HS_METRICS_H
+#define HS_METRICS_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct hs_queue hs_queue;
+
+typedef struct hs_metrics_t {
+	atomic_uint_fast64_t posts_in;         /* accepted from collectors */
+	atomic_uint_fast64_t posts_committed;  /* written to LMDB */
+	atomic_uint_fast64_t posts_duplicate;  /* dropped by dedup */
+	atomic_uint_fast64_t posts_rejected;   /* refused with a reason */
+	atomic_uint_fast64_t posts_repaired;   /* invalid UTF-8 replaced */
+	atomic_uint_fast64_t hits;             /* rule hits committed */
+	atomic_uint_fast64_t rule_limit_events;/* PCRE2 match/depth limit hit */
+	atomic_uint_fast64_t intake_full;      /* times a collector paused */
+	atomic_uint_fast64_t replay_lines;
+	atomic_uint_fast64_t replay_bad_lines;
+	atomic_uint_fast64_t store_commits;
+	atomic_uint_fast64_t store_map_grows;
+	atomic_uint_fast64_t store_errors;
+	atomic_uint_fast64_t ws_clients;       /* gauge */
+	atomic_uint_fast64_t ws_messages;
+	atomic_uint_fast64_t ws_culled;
+	atomic_uint_fast64_t http_requests;
+	atomic_uint_fast64_t alerts_queued;
+	atomic_uint_fast64_t alerts_sent;
+	atomic_uint_fast64_t alerts_retried;
+	atomic_uint_fast64_t alerts_failed;
+	atomic_uint_fast64_t reloads_ok;
+	atomic_uint_fast64_t reloads_failed;
+	atomic_uint_fast64_t sources_done;     /* gauge: sources at end of input */
+	atomic_uint_fast64_t last_seq;         /* gauge: newest event seq */
+	atomic_int_fast64_t start_time_us;
+} hs_metrics_t;
+
+extern hs_metrics_t hs_metrics;
+
+#define HS_INC(f) atomic_fetch_add_explicit(&hs_metrics.f, 1, memory_order_relaxed)
+#define HS_ADD(f, n) atomic_fetch_add_explicit(&hs_metrics.f, (n), memory_order_relaxed)
+#define HS_GET(f) atomic_load_explicit(&hs_metrics.f, memory_order_relaxed)
+
+/* Queues whose depth is reported; set once by the main thread before
+ * the lws thread starts. */
+void hs_metrics_set_queues(hs_queue *intake, hs_queue *store);
+/* Prometheus text exposition; newly allocated. Any thread. */
+char *hs_metrics_prometheus(void);
+/* The same figures as a JSON object text; newly allocated. Any thread. */
+char *hs_metrics_json(void);
+
+#endif

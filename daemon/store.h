@@ -1,0 +1,110 @@
+/* hearsay: the LMDB store.
+ *
+ * One environment (a directory), named databases, big-endian keys so that
+ * range scans run in order:
+ *   meta     "schema" -> u32, "next_post" / "next_seq" / "next_alert" -> u64
+ *   posts    post id -> post JSON
+ *   dedup    source 0x00 source_id -> post id
+ *   ptime    created time, post id -> ""          (time index of posts)
+ *   hits     rule id 0x00 time, seq -> post id    (hits by rule and time)
+ *   htime    time, seq -> ""                      (hits by time)
+ *   events   seq -> event JSON                    (what /ws pushed)
+ *   outbox   alert id -> alert JSON               (durable alert outbox)
+ *   cursors  feed name -> cursor string
+ * Times are signed microseconds stored with the sign bit flipped so that
+ * they sort as unsigned big-endian numbers.
+ *
+ * Threads: the store thread is the only writer (hs_store_w* functions).
+ * Readers (lws thread, hearsayctl in another process) use the hs_store_scan
+ * and get functions, each of which opens and closes one short read
+ * transaction. A rwlock keeps in-process readers out while the map grows.
+ */
+#ifndef HS_STORE_H
+#define HS_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hearsay/errors.h>
+
+#define HS_STORE_SCHEMA 1
+
+typedef struct hs_store hs_store;
+typedef struct hs_wtxn hs_wtxn;
+
+enum { HS_STORE_RDONLY = 1 };
+
+/* Open (creating the directory and databases unless read-only), check the
+ * schema version, and clear stale reader slots. */
+hs_store *hs_store_open(const char *path, int flags, uint64_t map_size,
+                        hs_errs *errs);
+void hs_store_close(hs_store *st);
+const char *hs_store_path(const hs_store *st);
+
+/* ---- writer (store thread only) ---------------------------------------- */
+/* Functions return 0 or an LMDB error code (MDB_MAP_FULL means: abort,
+ * hs_store_grow, redo the whole batch). */
+int hs_store_wbegin(hs_store *st, hs_wtxn **out);
+int hs_store_wcommit(hs_wtxn *t);
+void hs_store_wabort(hs_wtxn *t);
+/* Double the map size. No write transaction may be open. */
+int hs_store_grow(hs_store *st);
+
+/* 1 if (source, source_id) is already stored (sets *id), 0 if not. */
+int hs_store_wdedup(hs_wtxn *t, const char *source, const char *source_id,
+                    uint64_t *id, int *found);
+/* Allocate the next post id. */
+int hs_store_wnext(hs_wtxn *t, const char *counter, uint64_t *out);
+/* Store a post (id already allocated) with its dedup and time entries. */
+int hs_store_wpost(hs_wtxn *t, uint64_t id, const char *source,
+                   const char *source_id, int64_t created_us,
+                   const char *json, size_t len);
+/* Store a hit event with its indexes. */
+int hs_store_whit(hs_wtxn *t, uint64_t seq, const char *rule_id,
+                  int64_t created_us, uint64_t post_id, const char *json,
+                  size_t len);
+int hs_store_wcursor(hs_wtxn *t, const char *feed, const char *cursor);
+int hs_store_woutbox(hs_wtxn *t, uint64_t alert_id, const char *json, size_t len);
+
+/* ---- readers (any thread, any process) ---------------------------------- */
+/* Callbacks get data valid only during the call; return non-zero to stop. */
+typedef int (*hs_store_row_fn)(void *ud, uint64_t key, const char *val, size_t len);
+
+/* Cursor of a feed; *out is NULL if none. Caller frees. */
+int hs_store_get_cursor(hs_store *st, const char *feed, char **out);
+/* Counter value from meta (0 if never set). */
+int hs_store_get_counter(hs_store *st, const char *counter, uint64_t *out);
+/* Every outbox entry in id order. */
+int hs_store_scan_outbox(hs_store *st, hs_store_row_fn fn, void *ud);
+/* Events with seq > after, in order, at most max (0 = no limit). */
+int hs_store_scan_events(hs_store *st, uint64_t after, size_t max,
+                         hs_store_row_fn fn, void *ud);
+
+typedef struct hs_store_query {
+	int64_t since_us;      /* inclusive; INT64_MIN for no bound */
+	int64_t until_us;      /* exclusive; INT64_MAX for no bound */
+	const char *rule;      /* hits only: NULL = every rule */
+	const char *source;    /* NULL = every source (filtered on the JSON) */
+	size_t limit;          /* 0 = no limit */
+	bool newest_first;
+} hs_store_query;
+
+/* Hit events matching q, in time order (key is the seq). */
+int hs_store_query_hits(hs_store *st, const hs_store_query *q,
+                        hs_store_row_fn fn, void *ud);
+/* Posts matching q (rule ignored), in created-time order (key is the id). */
+int hs_store_query_posts(hs_store *st, const hs_store_query *q,
+                         hs_store_row_fn fn, void *ud);
+
+typedef struct hs_store_stats {
+	uint64_t posts, hits, events, outbox, cursors;
+	uint64_t map_size, map_used;
+	unsigned schema;
+} hs_store_stats;
+int hs_store_get_stats(hs_store *st, hs_store_stats *out);
+
+/* Human text for an LMDB error code. */
+const char *hs_store_strerror(int rc);
+
+#endif

@@ -1,0 +1,42 @@
+/* hearsay: error lists with source positions.
+ *
+ * Loaders (config, rules, lexicons) never stop at the first problem: they
+ * append every error they find to an hs_errs list, each one formatted as
+ * "file:line:column: message" (or "file:line: message" / "file: message" when
+ * the position is not known), then report failure. Callers print the list.
+ *
+ * An hs_errs is not thread-safe: one owner at a time.
+ */
+#ifndef HEARSAY_ERRORS_H
+#define HEARSAY_ERRORS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct hs_errs {
+	char **msgs;   /* owned, each malloc'd */
+	size_t n;
+	size_t cap;
+} hs_errs;
+
+#define HS_ERRS_INIT { NULL, 0, 0 }
+
+/* Append "file:line:col: message". line <= 0 omits line and column;
+ * col <= 0 omits the column. file may be NULL. Out of memory is ignored
+ * (the message is lost but n still grows so failure is still visible). */
+void hs_errs_add(hs_errs *e, const char *file, int line, int col,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Append all messages of src to dst (copies). */
+void hs_errs_merge(hs_errs *dst, const hs_errs *src);
+/* Free every message; the list can be reused afterwards. */
+void hs_errs_clear(hs_errs *e);
+/* Join all messages with '\n' into a newly allocated string (caller frees). */
+char *hs_errs_join(const hs_errs *e);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,145 @@
+/* hearsay: rule engine internals shared by ruleset.c, rule_compile.c and
+ * rule_match.c. Nothing here is part of the public API.
+ *
+ * Ownership, in one place:
+ *   hs_ruleset   owns its rules array, the file-name strings (`files`) and
+ *                the sorted id index. It is built by ruleset.c, never
+ *                changed after hs_ruleset_load_* returns, and freed when the
+ *                last reference is dropped (atomic reference count).
+ *   hs_rule      owns every string its `info` points to (except info.file,
+ *                which points into hs_ruleset.files), its three pattern
+ *                lists and its test examples.
+ *   hs_pattern   owns its compiled pcre2_code(s).
+ *   hs_rule_scratch  owns its PCRE2 match data, match context, JIT stack
+ *                and candidate array; it only borrows its rule set (the
+ *                caller keeps the set alive while the scratch is used).
+ *
+ * Thread-safety: a loaded set is read-only, so any number of threads may
+ * match against it at once. Everything a match writes (match data, limit
+ * counters, candidate list) lives in the scratch, one per thread. A compiled
+ * pcre2_code (JIT code included) may be shared by threads for matching.
+ */
+#ifndef HS_RULES_INTERNAL_H
+#define HS_RULES_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+
+#include <hearsay/rules.h>
+
+#include "ytree.h"
+
+/* Per-rule resource limits (defaults; a rule pack key may override them
+ * later). The match limit bounds backtracking steps per start position of
+ * one pcre2_match call (JIT and interpreter); the depth limit bounds the
+ * interpreter's backtracking depth (JIT ignores it and is bounded by its
+ * stack instead). */
+#define HS_RULE_MATCH_LIMIT 100000u
+#define HS_RULE_DEPTH_LIMIT 5000u
+/* Interpreter heap for one pcre2_match call, in KiB. */
+#define HS_RULE_HEAP_LIMIT_KIB (16u * 1024u)
+/* JIT stack per scratch (bytes). */
+#define HS_RULE_JIT_STACK_START (32u * 1024u)
+#define HS_RULE_JIT_STACK_MAX (1024u * 1024u)
+
+/* Longest rule id (the id syntax is [a-z0-9][a-z0-9._-]{0,63}). */
+#define HS_RULE_ID_MAX 64
+
+typedef enum { HS_PAT_REGEX = 0, HS_PAT_TERMS } hs_pat_kind;
+
+/* One pattern of a rule: a `regex:` or a whole `terms:` list. A regex
+ * compiles to exactly one pcre2_code. A terms list normally does too, but a
+ * list too large for one PCRE2 program (PCRE2_ERROR_PATTERN_TOO_LARGE, about
+ * 5000 short terms with the usual 2-byte link size) is split into several
+ * codes; the pattern then matches where the leftmost of them matches (ties
+ * go to the earlier code), exactly as the single alternation would. */
+typedef struct hs_pattern {
+	hs_pat_kind kind;
+	pcre2_code **codes;  /* owned array of owned codes, compiled with
+	                      * UTF|UCP|CASELESS (and JIT when available) */
+	size_t n_codes;      /* >= 1 once compiled */
+	size_t n_jit;        /* how many of them have JIT code */
+	uint32_t captures;   /* most capture groups in any code */
+	int line, col;       /* position of the regex / terms node */
+	/* Room for the literal prefilter (later issue): the literals that any
+	 * match of this pattern must contain will be stored here. */
+} hs_pattern;
+
+typedef struct hs_patlist {
+	hs_pattern *v;       /* owned array */
+	size_t n;
+} hs_patlist;
+
+/* One `tests.match` / `tests.no_match` example. */
+typedef struct hs_example {
+	char *text;          /* owned, NUL-terminated */
+	size_t len;          /* bytes, without the NUL */
+	int line, col;       /* position of the example's scalar */
+} hs_example;
+
+typedef struct hs_exlist {
+	hs_example *v;       /* owned array */
+	size_t n;
+} hs_exlist;
+
+typedef struct hs_rule {
+	hs_rule_info info;   /* strings owned by the rule (info.file excepted) */
+	int col;             /* column of the rule's first key */
+	hs_patlist any, all, none;
+	hs_exlist ex_match, ex_no_match;
+	uint32_t match_limit;
+	uint32_t depth_limit;
+} hs_rule;
+
+struct hs_ruleset {
+	atomic_size_t refs;
+	hs_rule *rules;      /* owned, in rule order: files sorted by name, then
+	                      * document order */
+	size_t n;
+	char **files;        /* owned copies of the file names rules point at */
+	size_t n_files;
+	size_t *by_id;       /* owned: rule indices sorted by id (find) */
+	uint32_t max_captures; /* largest capture count of any pattern */
+};
+
+struct hs_rule_scratch {
+	const hs_ruleset *rs;      /* borrowed */
+	pcre2_match_data *md;      /* owned; sized for max_captures */
+	pcre2_match_context *mctx; /* owned; limits + JIT stack */
+	pcre2_jit_stack *jstack;   /* owned; NULL without JIT */
+	size_t *cand;              /* owned: candidate rule indices, rs->n */
+	uint64_t limit_events;
+};
+
+/* rule_compile.c ---------------------------------------------------------- */
+
+/* Compile a `regex:` node's text into *p. On failure appends
+ * "file:line:col: rule ID: regex does not compile at offset N: reason" at
+ * node and returns -1; *p is then left empty (nothing to free). */
+int hs_pattern_compile_regex(hs_pattern *p, const hs_ynode *node,
+                             const char *rule_name, hs_errs *errs);
+/* Compile a `terms:` list node (already checked to be a non-empty list of
+ * non-empty strings) into a whole-word alternation (split into several
+ * codes if too large for one). On failure appends
+ * "file:line:col: rule ID: terms list does not compile: reason" and
+ * returns -1 with *p empty. */
+int hs_pattern_compile_terms(hs_pattern *p, const hs_ynode *list,
+                             const char *rule_name, hs_errs *errs);
+/* Free what a pattern owns (safe on a zeroed or failed pattern). */
+void hs_pattern_clear(hs_pattern *p);
+/* True if this PCRE2 build has a working JIT. */
+bool hs_pcre2_have_jit(void);
+
+/* ruleset.c --------------------------------------------------------------- */
+
+/* Free everything a rule owns (safe on a partly built, zeroed rule). */
+void hs_rule_clear(hs_rule *r);
+
+#endif
