@@ -371,7 +371,7 @@ hs_config *hs_config_load(const char *path, hs_errs *errs)
 	static const char *const keys[] = { "log_level", "workers", "queue_size", "store",
 	                                    "rules_dir", "privacy", "listen", "sources",
 	                                    "alerts", NULL };
-	size_t before = errs->n;
+	size_t before = hs_errs_count(errs);
 	hs_ynode *root = NULL;
 	hs_config *c = calloc(1, sizeof(*c));
 	int64_t v;
@@ -406,12 +406,12 @@ hs_config *hs_config_load(const char *path, hs_errs *errs)
 	parse_listen(c, root, errs);
 	parse_list(c, root, "sources", errs);
 	parse_list(c, root, "alerts", errs);
-	if (errs->n != before)
+	if (hs_errs_count(errs) != before)
 		goto fail;
 	hs_ynode_free(root);
 	return c;
 fail:
-	if (errs->n == before)
+	if (hs_errs_count(errs) == before)
 		hs_errs_add(errs, path, 0, 0, "out of memory");
 	hs_ynode_free(root);
 	hs_config_free(c);

@@ -166,7 +166,7 @@ int ctl_query(hs_ctl *c, int argc, char **argv)
 		return CTL_EX_USAGE;
 	hs_store *st = hs_store_open(path, HS_STORE_RDONLY, 0, &errs);
 	if (!st) {
-		for (size_t i = 0; i < errs.n && i < errs.cap; i++)
+		for (size_t i = 0; i < errs.n; i++)
 			fprintf(stderr, "hearsayctl: %s\n", errs.msgs[i]);
 		hs_errs_clear(&errs);
 		return CTL_EX_UNAVAILABLE;

@@ -16,8 +16,8 @@ static void rules_usage(FILE *f)
 
 static void print_errs(const hs_errs *e)
 {
-	for (size_t i = 0; i < e->n && i < e->cap; i++)
-		fprintf(stderr, "%s\n", e->msgs[i] ? e->msgs[i] : "(out of memory)");
+	for (size_t i = 0; i < e->n; i++)
+		fprintf(stderr, "%s\n", e->msgs[i]);
 }
 
 /* Load one argument (a rule pack file or a rules directory). */

@@ -67,7 +67,7 @@ static json_t *store_stats(hs_ctl *c)
 	uint64_t seq = 0;
 
 	if (!st) {
-		for (size_t i = 0; i < errs.n && i < errs.cap; i++)
+		for (size_t i = 0; i < errs.n; i++)
 			fprintf(stderr, "hearsayctl: %s\n", errs.msgs[i]);
 		hs_errs_clear(&errs);
 		return NULL;

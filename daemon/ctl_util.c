@@ -13,7 +13,7 @@ static hs_config *ctl_config(hs_ctl *c)
 		return c->cfg;
 	c->cfg = hs_config_load(c->config_path, &errs);
 	if (!c->cfg) {
-		for (size_t i = 0; i < errs.n && i < errs.cap; i++)
+		for (size_t i = 0; i < errs.n; i++)
 			fprintf(stderr, "hearsayctl: %s\n", errs.msgs[i]);
 		fprintf(stderr, "hearsayctl: cannot use %s (use -c FILE, or -d STORE / -u URL)\n",
 		        c->config_path);

@@ -87,6 +87,8 @@ static int cb_client(struct lws *wsi, enum lws_callback_reasons reason, void *us
 		fprintf(stderr, "hearsayctl: connected, watching for hits (Ctrl-C to stop)\n");
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (w->done)
+			return -1; /* --count reached: ignore the rest and close */
 		if (w->len + len + 1 > w->cap) {
 			size_t nc = (w->len + len + 1) * 2;
 			char *nb = realloc(w->buf, nc);

@@ -8,12 +8,16 @@
 
 static void errs_push(hs_errs *e, char *msg)
 {
+	if (!msg) {
+		e->lost++;
+		return;
+	}
 	if (e->n == e->cap) {
 		size_t ncap = e->cap ? e->cap * 2 : 8;
 		char **nm = realloc(e->msgs, ncap * sizeof(*nm));
 		if (!nm) {
 			free(msg);
-			e->n++; /* keep failure visible even if the text is lost */
+			e->lost++; /* keeps the failure visible in hs_errs_count */
 			return;
 		}
 		e->msgs = nm;
@@ -47,31 +51,36 @@ void hs_errs_add(hs_errs *e, const char *file, int line, int col,
 void hs_errs_merge(hs_errs *dst, const hs_errs *src)
 {
 	for (size_t i = 0; i < src->n; i++)
-		errs_push(dst, src->msgs[i] ? strdup(src->msgs[i]) : NULL);
+		errs_push(dst, strdup(src->msgs[i]));
+	dst->lost += src->lost;
+}
+
+size_t hs_errs_count(const hs_errs *e)
+{
+	return e->n + e->lost;
 }
 
 void hs_errs_clear(hs_errs *e)
 {
-	size_t stored = e->n < e->cap ? e->n : e->cap;
-	for (size_t i = 0; i < stored; i++)
+	for (size_t i = 0; i < e->n; i++)
 		free(e->msgs[i]);
 	free(e->msgs);
 	e->msgs = NULL;
-	e->n = e->cap = 0;
+	e->n = e->cap = e->lost = 0;
 }
 
 char *hs_errs_join(const hs_errs *e)
 {
 	size_t len = 1;
-	size_t stored = e->n < e->cap ? e->n : e->cap;
+	size_t stored = e->n;
 	for (size_t i = 0; i < stored; i++)
-		len += (e->msgs[i] ? strlen(e->msgs[i]) : 14) + 1;
+		len += strlen(e->msgs[i]) + 1;
 	char *out = malloc(len);
 	if (!out)
 		return NULL;
 	char *p = out;
 	for (size_t i = 0; i < stored; i++) {
-		const char *m = e->msgs[i] ? e->msgs[i] : "(out of memory)";
+		const char *m = e->msgs[i];
 		size_t l = strlen(m);
 		memcpy(p, m, l);
 		p += l;

@@ -39,8 +39,8 @@ static void usage(FILE *f)
 
 static void print_errs(const char *what, const hs_errs *e)
 {
-	for (size_t i = 0; i < e->n && i < e->cap; i++)
-		hs_log_err("%s", e->msgs[i] ? e->msgs[i] : "(out of memory)");
+	for (size_t i = 0; i < e->n; i++)
+		hs_log_err("%s", e->msgs[i]);
 	if (e->n)
 		hs_log_err("%s: %zu error(s)", what, e->n);
 }

@@ -51,6 +51,7 @@ static const metric_desc descs[] = {
 	M(alerts_sent, "counter", "Alerts delivered"),
 	M(alerts_retried, "counter", "Alert delivery attempts that will be retried"),
 	M(alerts_failed, "counter", "Alerts given up after their last attempt"),
+	M(alerts_recorded, "counter", "Alert outcomes (sent or failed) committed to the outbox"),
 	M(reloads_ok, "counter", "Successful configuration reloads"),
 	M(reloads_failed, "counter", "Rejected configuration reloads"),
 	M(sources_done, "gauge", "Sources that reached the end of their input"),

@@ -35,6 +35,7 @@ typedef struct hs_metrics_t {
 	atomic_uint_fast64_t alerts_sent;
 	atomic_uint_fast64_t alerts_retried;
 	atomic_uint_fast64_t alerts_failed;
+	atomic_uint_fast64_t alerts_recorded;  /* final states committed */
 	atomic_uint_fast64_t reloads_ok;
 	atomic_uint_fast64_t reloads_failed;
 	atomic_uint_fast64_t sources_done;     /* gauge: sources at end of input */

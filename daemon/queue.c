@@ -13,6 +13,7 @@ struct hs_queue {
 	void **ring;
 	size_t cap, head, count;
 	bool closed;
+	bool kicked;   /* hs_queue_kick: the next waiting pop returns early */
 };
 
 hs_queue *hs_queue_new(size_t capacity)
@@ -99,13 +100,14 @@ int hs_queue_pop(hs_queue *q, void **item, int64_t timeout_us)
 		}
 	}
 	pthread_mutex_lock(&q->mu);
-	while (q->count == 0 && !q->closed) {
+	while (q->count == 0 && !q->closed && !q->kicked) {
 		if (timeout_us < 0) {
 			pthread_cond_wait(&q->not_empty, &q->mu);
 		} else if (pthread_cond_timedwait(&q->not_empty, &q->mu, &dl) == ETIMEDOUT) {
 			break;
 		}
 	}
+	q->kicked = false;
 	if (q->count > 0) {
 		*item = q->ring[q->head];
 		q->head = (q->head + 1) % q->cap;
@@ -125,6 +127,14 @@ void hs_queue_close(hs_queue *q)
 	q->closed = true;
 	pthread_cond_broadcast(&q->not_empty);
 	pthread_cond_broadcast(&q->not_full);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void hs_queue_kick(hs_queue *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->kicked = true;
+	pthread_cond_signal(&q->not_empty);
 	pthread_mutex_unlock(&q->mu);
 }
 

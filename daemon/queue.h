@@ -26,6 +26,9 @@ int hs_queue_push(hs_queue *q, void *item);
  * 0 on timeout, -1 when closed and empty. */
 int hs_queue_pop(hs_queue *q, void **item, int64_t timeout_us);
 void hs_queue_close(hs_queue *q);
+/* Wake one blocked pop early, as if its timeout had expired (it returns 0
+ * if the queue is still empty). Any thread; never blocks on the queue. */
+void hs_queue_kick(hs_queue *q);
 size_t hs_queue_depth(hs_queue *q);
 size_t hs_queue_capacity(const hs_queue *q);
 

@@ -373,6 +373,8 @@ static void record_done_alerts(hs_writer *w)
 	if (rc)
 		hs_log_err("store: cannot record alert delivery results: %s (they may be sent again after a restart)",
 		           hs_store_strerror(rc));
+	for (hs_alert *a = list; !rc && a; a = a->next)
+		HS_INC(alerts_recorded);
 	while (list) {
 		hs_alert *a = list;
 		list = a->next;
@@ -386,6 +388,10 @@ void hs_writer_alert_done(hs_writer *w, hs_alert *a)
 	a->next = w->done_head;
 	w->done_head = a;
 	pthread_mutex_unlock(&w->mu);
+	/* Record it now, not at the next batch: the shorter the time between
+	 * the receiver's 2xx and the "sent" commit, the smaller the window in
+	 * which a crash makes the alert go out again after a restart. */
+	hs_queue_kick(w->d->storeq);
 }
 
 static void *writer_main(void *arg)

@@ -88,13 +88,19 @@ static hs_ynode *yaml_build(yaml_parser_t *p, const char *file, hs_errs *errs)
 	yaml_event_t ev;
 	int done = 0;
 	int docs = 0;
+	size_t before = hs_errs_count(errs);
 
 	while (!done) {
 		if (!yaml_parser_parse(p, &ev)) {
-			hs_errs_add(errs, file, (int)p->problem_mark.line + 1,
-			            (int)p->problem_mark.column + 1, "YAML syntax error: %s%s%s",
-			            p->problem ? p->problem : "invalid document",
-			            p->context ? " " : "", p->context ? p->context : "");
+			if (p->error == YAML_READER_ERROR)
+				/* libyaml gives no line for reader errors, only a byte offset */
+				hs_errs_add(errs, file, 0, 0, "invalid input at byte %zu: %s",
+				            p->problem_offset, p->problem ? p->problem : "unreadable");
+			else
+				hs_errs_add(errs, file, (int)p->problem_mark.line + 1,
+				            (int)p->problem_mark.column + 1, "YAML syntax error: %s%s%s",
+				            p->problem ? p->problem : "invalid document",
+				            p->context ? " " : "", p->context ? p->context : "");
 			goto fail;
 		}
 		hs_ynode *n = NULL;
@@ -165,7 +171,7 @@ static hs_ynode *yaml_build(yaml_parser_t *p, const char *file, hs_errs *errs)
 			root = n;
 		} else if (ynode_attach(stack[depth - 1], n, errs) < 0) {
 			ynode_free_rec(n);
-			if (errs->n == 0)
+			if (hs_errs_count(errs) == before)
 				hs_errs_add(errs, file, 0, 0, "out of memory while reading YAML");
 			goto fail;
 		}
@@ -177,6 +183,10 @@ static hs_ynode *yaml_build(yaml_parser_t *p, const char *file, hs_errs *errs)
 			}
 			stack[depth++] = n;
 		}
+	}
+	if (root && hs_y_is_null(root)) { /* "---" alone: an empty document */
+		ynode_free_rec(root);
+		root = NULL;
 	}
 	if (!root) {
 		yaml_mark_t m = { 0, 0, 0 };
@@ -350,7 +360,8 @@ int hs_y_int(const hs_ynode *n, const char *what, int64_t min, int64_t max,
 		return -1;
 	errno = 0;
 	v = strtoll(n->str, &end, 10);
-	if (n->len == 0 || *end != '\0' || errno) {
+	if (n->len == 0 || *end != '\0' || errno ||
+	    !(n->str[0] == '-' || (n->str[0] >= '0' && n->str[0] <= '9'))) {
 		hs_y_error(n, errs, "%s must be a whole number, not '%s'", what, n->str);
 		return -1;
 	}

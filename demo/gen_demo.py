@@ -72,6 +72,7 @@ MARCH_START = local(16, 14, 0)
 MARCH_END = local(16, 16, 30)
 RUMOUR_SEED = local(16, 9, 12)       # the first rumour post
 POLICE_DEBUNK = local(16, 14, 35)    # police statement on social media
+FETE_OPENS = local(17, 11, 0)        # Millbrook Primary summer fete
 MATCH_KICKOFF = local(17, 14, 30)    # Rivertown FC v Kettleford Athletic
 MATCH_END = local(17, 16, 20)
 
@@ -445,15 +446,20 @@ CHATTER = {
             "Lie-in, coffee, {bake}. Perfect Saturday so far.",
             "Saturday jobs: fixed the {fix}. Feeling very capable.",
         ],
+        "sun_morning": [
+            "Glorious sunshine. Off to the Millbrook fete later.",
+            "Sunday morning run along {street}, already warm.",
+            "Baking {bake} for the fete cake stall. The kitchen smells amazing.",
+            "Come on Rivertown! Big match this afternoon.",
+            "Quiet Sunday morning, church bells and coffee.",
+        ],
         "sun_pre": [
-            "Glorious sunshine. Off to the Millbrook fete.",
             "Millbrook fete: the tombola is rigged, I won {prize}.",
             "Cake stall at the school fete sold out by 12!",
             "Face painting queue at the fete is enormous.",
             "Come on Rivertown! Big match this afternoon.",
             "Lazy Sunday on the quay with an ice cream.",
             "Dog show at the fete: a {dog} called {petname} won best in show.",
-            "Sunday morning run along {street}, already warm.",
             "The Millbrook fete raffle prize is {prize}. Bought ten tickets.",
         ],
         "sun_match": [
@@ -605,7 +611,9 @@ def chatter_situations(t):
     elif lt.day == 16:
         pools.append(("sat", 1.2))
     else:
-        if t < MATCH_KICKOFF:
+        if t < FETE_OPENS:
+            pools.append(("sun_morning", 1.5))
+        elif t < MATCH_KICKOFF:
             pools.append(("sun_pre", 1.5))
         elif t < MATCH_END:
             pools.append(("sun_match", 1.5))
@@ -625,7 +633,11 @@ def make_chatter(rng, t, lang, author, source):
         names = [n for n, _ in options]
         weights = [w for _, w in options]
         template = rng.choice(pools[rng.choices(names, weights)[0]])
-    text = typographic(rng, vary(rng, fill(rng, template), lang))
+    if is_reply:    # replies are short: no opener, fewer follow-ups
+        text = vary(rng, fill(rng, template), lang, p_open=0, p_follow=0.25)
+    else:
+        text = vary(rng, fill(rng, template), lang)
+    text = typographic(rng, text)
     tags = []
     if not is_reply and rng.random() < 0.2:
         tags = ["rivertown"]
@@ -1252,7 +1264,7 @@ class Builder:
         for day, hh, mm, text in [
                 (15, 8, 41, "Queue at Hollander's is out the door again. Worth it for the cinnamon buns though."),
                 (15, 18, 12, "Lovely evening by the river, everyone is out."),
-                (17, 11, 5, "Cake stall at the school fete sold out by 12!")]:
+                (17, 12, 5, "Cake stall at the school fete sold out by 12!")]:
             self.add(Draft("chatter", SOCIAL, local(day, hh, mm), text, "en",
                            RUMOUR_SEED_AUTHOR))
 

@@ -790,7 +790,7 @@ hs_ruleset *hs_ruleset_load_files(const char *const *paths, size_t n,
                                   hs_errs *errs)
 {
 	loader ld = { NULL, 0, errs, false };
-	size_t n_errs = errs->n;
+	size_t n_errs = hs_errs_count(errs);
 
 	ld.rs = calloc(1, sizeof(*ld.rs));
 	if (!ld.rs) {
@@ -801,7 +801,7 @@ hs_ruleset *hs_ruleset_load_files(const char *const *paths, size_t n,
 	for (size_t i = 0; i < n; i++)
 		load_one_file(&ld, paths[i]);
 	index_ids(&ld);
-	if (ld.failed || errs->n != n_errs)
+	if (ld.failed || hs_errs_count(errs) != n_errs)
 		goto fail;
 	compute_max_captures(ld.rs);
 	return ld.rs;
