@@ -83,10 +83,11 @@ hs_alert *hs_alert_from_record(uint64_t id, const char *json, size_t len)
 
 	if (!o || !a)
 		goto fail;
-	if (json_unpack(o, "{s:s,s:s,s:i,s:s,s:s,s:s%,s?s}", "route", &route, "state", &state,
+	if (json_unpack(o, "{s:s,s:s,s:i,s:s,s:s,s:s%}", "route", &route, "state", &state,
 	                "attempts", &attempts, "created", &created, "updated", &updated,
-	                "body", &body, &blen, "last_error", &err) < 0)
+	                "body", &body, &blen) < 0)
 		goto fail;
+	err = json_string_value(json_object_get(o, "last_error")); /* null when none */
 	a->id = id;
 	a->route = strdup(route);
 	a->body = malloc(blen + 1);

@@ -65,6 +65,7 @@ class Handler(BaseHTTPRequestHandler):
             parsed = None
         rec = {
             "n": n,
+            "t": time.time(),
             "path": self.path,
             "alert_id": self.headers.get("X-Hearsay-Alert-Id"),
             "content_type": self.headers.get("Content-Type"),
@@ -93,12 +94,13 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--mode-file", default="/nonexistent")
     ap.add_argument("--secret-file")
+    ap.add_argument("--port", type=int, default=0)
     opts = ap.parse_args()
     opts.secret = None
     if opts.secret_file:
         with open(opts.secret_file, "rb") as f:
             opts.secret = f.read().rstrip(b"\r\n")
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv = ThreadingHTTPServer(("127.0.0.1", opts.port), Handler)
     srv.daemon_threads = True
     srv.opts = opts
     tmp = opts.port_file + ".tmp"
