@@ -63,9 +63,9 @@ int hs_secret_read(const char *path, unsigned char **out, size_t *len,
 		hs_errs_add(errs, path, 0, 0, "secret file is not a regular file");
 		goto fail;
 	}
-	if (st.st_mode & (S_IROTH | S_IWOTH)) {
+	if (st.st_mode & S_IRWXO) {
 		hs_errs_add(errs, path, 0, 0,
-		            "secret file is accessible by other users (mode %03o); run chmod 600",
+		            "secret file is accessible by other users (mode %03o); run chmod 600 (or 640)",
 		            (unsigned)(st.st_mode & 0777));
 		goto fail;
 	}
@@ -264,7 +264,7 @@ static int parse_source(hs_config *c, hs_source_cfg *s, const hs_ynode *n,
 }
 
 static int parse_route(hs_config *c, hs_route_cfg *r, const hs_ynode *n,
-                       hs_errs *errs)
+                       int flags, hs_errs *errs)
 {
 	static const char *const keys[] = { "name", "type", "url", "min_severity",
 	                                    "secret_file", "timeout", "max_attempts", NULL };
@@ -330,14 +330,14 @@ static int parse_route(hs_config *c, hs_route_cfg *r, const hs_ynode *n,
 	r->max_attempts = (int)v;
 	if (get_str(n, "secret_file", NULL, c->base_dir, 1, &r->secret_file, errs))
 		rc = -1;
-	if (r->secret_file &&
+	if (r->secret_file && !(flags & HS_CONFIG_NO_SECRETS) &&
 	    hs_secret_read(r->secret_file, &r->secret, &r->secret_len, errs) < 0)
 		rc = -1;
 	return rc;
 }
 
 static int parse_list(hs_config *c, const hs_ynode *root, const char *key,
-                      hs_errs *errs)
+                      int flags, hs_errs *errs)
 {
 	const hs_ynode *l = hs_ymap_get(root, key);
 	int is_src = strcmp(key, "sources") == 0;
@@ -355,7 +355,7 @@ static int parse_list(hs_config *c, const hs_ynode *root, const char *key,
 		return -1;
 	for (size_t i = 0; i < l->n; i++) {
 		int r = is_src ? parse_source(c, &c->sources[c->n_sources], l->items[i], errs)
-		               : parse_route(c, &c->routes[c->n_routes], l->items[i], errs);
+		               : parse_route(c, &c->routes[c->n_routes], l->items[i], flags, errs);
 		if (r < 0)
 			rc = -1;
 		if (is_src)
@@ -367,6 +367,11 @@ static int parse_list(hs_config *c, const hs_ynode *root, const char *key,
 }
 
 hs_config *hs_config_load(const char *path, hs_errs *errs)
+{
+	return hs_config_load_flags(path, 0, errs);
+}
+
+hs_config *hs_config_load_flags(const char *path, int flags, hs_errs *errs)
 {
 	static const char *const keys[] = { "log_level", "workers", "queue_size", "store",
 	                                    "rules_dir", "privacy", "listen", "sources",
@@ -404,8 +409,8 @@ hs_config *hs_config_load(const char *path, hs_errs *errs)
 	get_str(root, "rules_dir", HS_DEFAULT_RULES, c->base_dir, 1, &c->rules_dir, errs);
 	parse_privacy(c, root, errs);
 	parse_listen(c, root, errs);
-	parse_list(c, root, "sources", errs);
-	parse_list(c, root, "alerts", errs);
+	parse_list(c, root, "sources", flags, errs);
+	parse_list(c, root, "alerts", flags, errs);
 	if (hs_errs_count(errs) != before)
 		goto fail;
 	hs_ynode_free(root);
@@ -455,4 +460,73 @@ const hs_route_cfg *hs_config_route(const hs_config *c, const char *name)
 		if (c->routes[i].name && strcmp(c->routes[i].name, name) == 0)
 			return &c->routes[i];
 	return NULL;
+}
+
+static int sdiff(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+static void add_name(char *buf, size_t len, int *n, const char *name)
+{
+	size_t used = strlen(buf);
+	if (used + strlen(name) + 3 < len)
+		snprintf(buf + used, len - used, "%s%s", *n ? ", " : "", name);
+	(*n)++;
+}
+
+static int routes_differ(const hs_config *a, const hs_config *b)
+{
+	if (a->n_routes != b->n_routes)
+		return 1;
+	for (size_t i = 0; i < a->n_routes; i++) {
+		const hs_route_cfg *x = &a->routes[i], *y = &b->routes[i];
+		if (sdiff(x->name, y->name) || sdiff(x->url, y->url) || sdiff(x->type, y->type) ||
+		    x->min_severity != y->min_severity || sdiff(x->secret_file, y->secret_file) ||
+		    x->timeout_us != y->timeout_us || x->max_attempts != y->max_attempts ||
+		    x->secret_len != y->secret_len ||
+		    (x->secret && y->secret && memcmp(x->secret, y->secret, x->secret_len) != 0))
+			return 1;
+	}
+	return 0;
+}
+
+static int sources_differ(const hs_config *a, const hs_config *b)
+{
+	if (a->n_sources != b->n_sources)
+		return 1;
+	for (size_t i = 0; i < a->n_sources; i++) {
+		const hs_source_cfg *x = &a->sources[i], *y = &b->sources[i];
+		if (sdiff(x->name, y->name) || sdiff(x->type, y->type) ||
+		    sdiff(x->replay.path, y->replay.path) || x->replay.speed != y->replay.speed ||
+		    x->replay.rebase != y->replay.rebase || x->replay.loop != y->replay.loop)
+			return 1;
+	}
+	return 0;
+}
+
+int hs_config_restart_diff(const hs_config *a, const hs_config *b, char *buf,
+                           size_t len)
+{
+	int n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	if (a->workers != b->workers)
+		add_name(buf, len, &n, "workers");
+	if (a->queue_size != b->queue_size)
+		add_name(buf, len, &n, "queue_size");
+	if (sdiff(a->store_path, b->store_path) || a->map_size != b->map_size ||
+	    a->batch_posts != b->batch_posts || a->batch_us != b->batch_us)
+		add_name(buf, len, &n, "store");
+	if (sdiff(a->key_file, b->key_file))
+		add_name(buf, len, &n, "privacy");
+	if (sdiff(a->listen_addr, b->listen_addr) || a->listen_port != b->listen_port ||
+	    sdiff(a->dashboard_dir, b->dashboard_dir))
+		add_name(buf, len, &n, "listen");
+	if (sources_differ(a, b))
+		add_name(buf, len, &n, "sources");
+	if (routes_differ(a, b))
+		add_name(buf, len, &n, "alerts");
+	return n;
 }

@@ -61,14 +61,24 @@ typedef struct hs_config {
 	size_t n_routes;
 } hs_config;
 
+enum { HS_CONFIG_NO_SECRETS = 1 }; /* hs_config_load_flags: skip reading
+                                     * secret files (for hearsayctl) */
+
 /* Returns NULL (and errors in errs) if the file is missing or invalid. */
 hs_config *hs_config_load(const char *path, hs_errs *errs);
+hs_config *hs_config_load_flags(const char *path, int flags, hs_errs *errs);
+/* Names of settings that differ between a and b and only take effect after
+ * a restart (everything but rules and log_level), comma-separated in buf;
+ * returns the number of differences. */
+int hs_config_restart_diff(const hs_config *a, const hs_config *b, char *buf,
+                           size_t len);
 void hs_config_free(hs_config *c);
 /* Newly allocated absolute-or-as-given path: rel resolved against base. */
 char *hs_path_resolve(const char *base_dir, const char *rel);
 /* mkdir -p with the given mode for directories it creates. 0 or -1/errno. */
 int hs_mkdir_p(const char *path, unsigned mode);
-/* Read a secret file: refused if it is readable or writable by others.
+/* Read a secret file: refused if other users (not owner or group) can
+ * access it.
  * Trailing newlines are removed. */
 int hs_secret_read(const char *path, unsigned char **out, size_t *len,
                    hs_errs *errs);

@@ -22,6 +22,7 @@ static void usage(FILE *f)
 	        "  rules check FILE|DIR...               compile rule packs\n"
 	        "  rules test FILE|DIR...                run the rules' examples\n"
 	        "  stats [--json]                        counters, queues and store totals\n"
+	        "  alerts [--state S] [--json|--csv]     the alert outbox: sent, pending, failed\n"
 	        "options:\n"
 	        "  -c CONFIG  hearsayd's config (default $HEARSAY_CONFIG or %s/hearsay/hearsay.yaml)\n"
 	        "  -d STORE   the LMDB store directory (instead of the config's store.path)\n"
@@ -63,6 +64,8 @@ int main(int argc, char **argv)
 		rc = ctl_rules(&c, cargc, cargv);
 	else if (strcmp(cmd, "stats") == 0)
 		rc = ctl_stats(&c, cargc, cargv);
+	else if (strcmp(cmd, "alerts") == 0)
+		rc = ctl_alerts(&c, cargc, cargv);
 	else {
 		fprintf(stderr, "hearsayctl: unknown command '%s'\n", cmd);
 		usage(stderr);

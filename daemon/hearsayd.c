@@ -71,11 +71,6 @@ fail:
 	return -1;
 }
 
-static int str_differs(const char *a, const char *b)
-{
-	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
-}
-
 /* SIGHUP: a new rule set and log level, or nothing at all. */
 static void reload(hs_daemon *d, const char *path)
 {
@@ -96,12 +91,9 @@ static void reload(hs_daemon *d, const char *path)
 	hs_daemon_set_rules(d, nrules); /* the daemon owns the new set */
 	if (!getenv("HEARSAY_LOG_LEVEL_FIXED"))
 		hs_log_set_level(ncfg->log_level);
-	if (str_differs(ncfg->store_path, d->cfg->store_path) ||
-	    str_differs(ncfg->listen_addr, d->cfg->listen_addr) ||
-	    ncfg->listen_port != d->cfg->listen_port || ncfg->workers != d->cfg->workers ||
-	    ncfg->n_sources != d->cfg->n_sources || ncfg->n_routes != d->cfg->n_routes ||
-	    ncfg->queue_size != d->cfg->queue_size)
-		hs_log_warn("reload: changes to store, listen, workers, queue_size, sources or alerts take effect after a restart");
+	char changed[256];
+	if (hs_config_restart_diff(d->cfg, ncfg, changed, sizeof(changed)))
+		hs_log_warn("reload: changes to %s take effect after a restart", changed);
 	HS_INC(reloads_ok);
 	hs_log_notice("reload done: %zu rules active", n);
 	hs_config_free(ncfg);

@@ -61,9 +61,9 @@ int hs_pseudonym_key_load(const char *path, unsigned char key[HS_PSEUDONYM_KEY_L
 		hs_errs_add(errs, path, 0, 0, "cannot open pseudonym key file: %s", strerror(errno));
 		goto fail;
 	}
-	if (fstat(fd, &st) < 0 || (st.st_mode & (S_IRWXG | S_IRWXO))) {
+	if (fstat(fd, &st) < 0 || (st.st_mode & S_IRWXO)) {
 		hs_errs_add(errs, path, 0, 0,
-		            "pseudonym key file must be readable by its owner only (chmod 600)");
+		            "pseudonym key file must not be accessible by other users (chmod 600)");
 		goto fail;
 	}
 	if (read(fd, key, HS_PSEUDONYM_KEY_LEN) != HS_PSEUDONYM_KEY_LEN) {
