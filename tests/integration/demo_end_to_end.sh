@@ -18,6 +18,9 @@ write_config "$T/h.yaml" "$PORT" "$T/state" 0 \
 	"    url: $SINK_URL" \
 	"    min_severity: high" \
 	"    secret_file: $T/hook.secret"
+# The smallest queues and a 1 MiB map: intake must pause (backpressure) and
+# the map must grow, without losing anything.
+sed -i 's/^queue_size: .*/queue_size: 16/; s|^  batch_posts: .*|  batch_posts: 16\n  map_size: 1MiB|' "$T/h.yaml"
 # Speed 0 plays the stream as fast as the pipeline takes it, so the client
 # asks for everything since seq 0: the first hits come from LMDB if they
 # were committed before it connected, the rest live.
@@ -29,6 +32,9 @@ PIDS="$PIDS $WATCH"
 check "replay reaches the end of the demo" wait_until 120 metric_eq sources_done 1
 check "every valid post is committed ($GOOD)" wait_until 60 metric_eq posts_committed "$GOOD"
 check "malformed lines are counted ($BAD)" metric_eq replay_bad_lines "$BAD"
+check "intake paused when the queues were full (backpressure)" metric_ge intake_full 1
+check "the LMDB map grew when full" metric_ge store_map_grows 1
+check "no store errors" metric_eq store_errors 0
 check "malformed lines are logged with file:line" grep -q "rivertown.ndjson:[0-9]*: source demo: skipped line" "$T/daemon.log"
 check "no post rejected or duplicated" sh -c "[ \"\$(curl -sf $URL/api/v1/stats | $PY -c 'import json,sys; d=json.load(sys.stdin); print(d[\"posts_rejected\"]+d[\"posts_duplicate\"])')\" = 0 ]"
 
