@@ -213,6 +213,7 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		pthread_mutex_lock(&s->mu);
 		ss->next_seq = s->last_seq + 1;
 		pthread_mutex_unlock(&s->mu);
+		/* ?since=SEQ: every stored event after SEQ; ?backlog=N: the last N */
 		const char *since = lws_get_urlarg_by_name(wsi, "since=", buf, sizeof(buf));
 		if (since) {
 			char *end;
@@ -220,6 +221,14 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			if (end != since && *end == '\0' && v + 1 < ss->next_seq) {
 				ss->next_seq = v + 1;
 				ss->catchup = 1;
+			}
+		} else if ((since = lws_get_urlarg_by_name(wsi, "backlog=", buf, sizeof(buf)))) {
+			char *end;
+			unsigned long long v = strtoull(since, &end, 10);
+			if (end != since && *end == '\0' && v > 0) {
+				uint64_t start = v >= ss->next_seq ? 1 : ss->next_seq - v;
+				ss->catchup = start < ss->next_seq;
+				ss->next_seq = start;
 			}
 		}
 		ss->stats_due = 1;

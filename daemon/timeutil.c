@@ -103,6 +103,11 @@ int hs_time_parse_rfc3339(const char *s, int64_t *out_us)
 	int64_t t = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 +
 	            h * 3600 + mi * 60 + sec;
 	t -= sign * (oh * 3600 + om * 60);
+	/* An offset can move the UTC time out of years 0000-9999, which
+	 * hs_time_format cannot write back as RFC 3339 (stored posts would
+	 * then not read back): refuse those. */
+	if (t < INT64_C(-62167219200) || t > INT64_C(253402300799))
+		return -1; /* before 0000-01-01T00:00:00Z / after 9999-12-31T23:59:59Z */
 	*out_us = t * 1000000 + frac;
 	return 0;
 }
@@ -152,6 +157,11 @@ int hs_time_parse_user(const char *s, int64_t now_us, int64_t *out_us)
 		mult = 86400 * 1000000LL;
 	else
 		return -1;
-	*out_us = now_us - (int64_t)(v * (double)mult);
+	/* Ages beyond ~31700 years (also inf and nan) are refused: the cast
+	 * below and the subtraction must not overflow. */
+	double age = v * (double)mult;
+	if (!(age <= 1e18))
+		return -1;
+	*out_us = now_us - (int64_t)age;
 	return 0;
 }

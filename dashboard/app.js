@@ -10,6 +10,7 @@
   const RATE_MINUTES = 30;       // width of the hits-per-minute chart
   const BACKOFF_MIN = 1000;      // reconnect delay: 1 s doubling ...
   const BACKOFF_MAX = 30000;     // ... capped at 30 s, with jitter
+  const BACKLOG = 200;           // hits shown from history on first connect
   const QUIET_MS = 60000;        // "connected but quiet" after this long
   const SEEN_KEEP = 10000;       // how far below the newest seq we dedupe
 
@@ -401,9 +402,11 @@
     if (t.textContent !== text) t.textContent = text;
   }
 
+  // since >= 0: everything after that seq; otherwise the recent backlog.
   function wsUrl(since) {
     const proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    return proto + location.host + '/ws' + (since > 0 ? '?since=' + since : '');
+    const q = since >= 0 ? '?since=' + since : '?backlog=' + BACKLOG;
+    return proto + location.host + '/ws' + q;
   }
 
   function connect() {
@@ -434,9 +437,11 @@
     };
   }
 
+  // ?since=N in the page URL replays from N; without it the page starts
+  // with the last BACKLOG hits (-1).
   function initialSince() {
     const v = new URLSearchParams(location.search).get('since');
-    return v && /^\d{1,15}$/.test(v) ? Number(v) : 0;
+    return v && /^\d{1,15}$/.test(v) ? Number(v) : -1;
   }
 
   function scheduleRetry(why) {

@@ -26,16 +26,20 @@
 #define HS_PCRE2_OPTS \
 	(PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_NEVER_BACKSLASH_C)
 
-/* Build with -DHS_RULES_NO_JIT to force the interpreter, e.g. for running
- * under valgrind (which cannot see through JIT code's wide reads and
- * reports false positives). */
+/* Set HEARSAY_NO_JIT=1 in the environment (or build with
+ * -DHS_RULES_NO_JIT) to force the interpreter, e.g. for running under
+ * valgrind, which cannot see through JIT code's wide reads and reports false
+ * positives. Read at every rule set compile; any thread. */
 bool hs_pcre2_have_jit(void)
 {
 	uint32_t jit = 0;
+	const char *off = getenv("HEARSAY_NO_JIT");
 
 #ifdef HS_RULES_NO_JIT
 	return false;
 #endif
+	if (off && off[0] && strcmp(off, "0") != 0)
+		return false;
 	if (pcre2_config(PCRE2_CONFIG_JIT, &jit) < 0)
 		return false;
 	return jit != 0;

@@ -46,5 +46,10 @@ if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
 	fail=1 # make check failed before running the tests
 	tail -n 30 "$log"
 fi
+echo "== valgrind (plain build, unit tests and a demo run)"
+"$src/tests/valgrind.sh" | tee "$src/_build/valgrind.out" | grep -v '^valgrind: '
+read -r vpass _ vfail _ < <(sed -n 's/^valgrind: //p' "$src/_build/valgrind.out" | tail -n 1)
+pass=$((pass + ${vpass:-0}))
+fail=$((fail + ${vfail:-1}))
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -294,6 +294,8 @@ START_TEST(test_relative_paths)
 	hs_config_free(c);
 
 	/* loaded by a relative name: paths stay relative to the same directory */
+	char cwd[4096];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
 	ck_assert_int_eq(chdir(tmpdir), 0);
 	c = hs_config_load("hearsay.yaml", &e);
 	ck_assert_ptr_nonnull(c);
@@ -302,6 +304,7 @@ START_TEST(test_relative_paths)
 	ck_assert_str_eq(c->sources[0].replay.path, "./in/s.ndjson");
 	hs_config_free(c);
 	ck_assert_uint_eq(e.n, 0);
+	ck_assert_int_eq(chdir(cwd), 0);
 }
 END_TEST
 
@@ -483,25 +486,34 @@ START_TEST(test_secret_file_mode)
 	ck_assert_ptr_null(c);
 	ck_assert_uint_eq(e.n, 1);
 	snprintf(want, sizeof(want), "%s: secret file is accessible by other users (mode 644); "
-	         "run chmod 600", tpath("hook.secret"));
+	         "run chmod 600 (or 640)", tpath("hook.secret"));
 	ck_assert_str_eq(e.msgs[0], want);
 	hs_errs_clear(&e);
 
-	/* world-writable only: refused too */
-	ck_assert_int_eq(chmod(tpath("hook.secret"), 0602), 0);
-	c = load_doc(doc, &e);
-	ck_assert_ptr_null(c);
-	ck_assert_uint_eq(e.n, 1);
-	hs_errs_clear(&e);
+	/* world-writable or -executable only: refused too */
+	static const mode_t refused[] = { 0602, 0601, 0604, 0666 };
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_int_eq(chmod(tpath("hook.secret"), refused[i]), 0);
+		c = load_doc(doc, &e);
+		ck_assert_msg(c == NULL, "mode %03o accepted", (unsigned)refused[i]);
+		ck_assert_uint_eq(e.n, 1);
+		ck_assert_ptr_nonnull(strstr(e.msgs[0], "accessible by other users"));
+		hs_errs_clear(&e);
+	}
 
-	/* 0600: accepted, trailing newline removed */
-	ck_assert_int_eq(chmod(tpath("hook.secret"), 0600), 0);
-	c = load_doc(doc, &e);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(c->routes[0].secret_len, 9);
-	ck_assert_mem_eq(c->routes[0].secret, "topsecret", 9);
-	ck_assert_str_eq(c->routes[0].secret_file, tpath("hook.secret"));
-	hs_config_free(c);
+	/* 0600 and 0640 (a service group): accepted, trailing newline removed */
+	static const mode_t ok[] = { 0600, 0640, 0400 };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ck_assert_int_eq(chmod(tpath("hook.secret"), ok[i]), 0);
+		c = load_doc(doc, &e);
+		char *all = hs_errs_join(&e);
+		ck_assert_msg(c != NULL, "mode %03o refused: %s", (unsigned)ok[i], all);
+		free(all);
+		ck_assert_uint_eq(c->routes[0].secret_len, 9);
+		ck_assert_mem_eq(c->routes[0].secret, "topsecret", 9);
+		ck_assert_str_eq(c->routes[0].secret_file, tpath("hook.secret"));
+		hs_config_free(c);
+	}
 
 	/* empty: refused */
 	write_file(tpath("hook.secret"), "\n", 0600);
@@ -521,6 +533,90 @@ START_TEST(test_secret_file_mode)
 	ck_assert_uint_eq(e.n, 1);
 	ck_assert_str_eq(e.msgs[0], want);
 	hs_errs_clear(&e);
+}
+END_TEST
+
+START_TEST(test_no_secrets_flag)
+{
+	static const char doc[] = "alerts:\n  - name: w\n    type: webhook\n    url: http://x/\n"
+	                          "    secret_file: hook.secret\n";
+	hs_errs e = HS_ERRS_INIT;
+
+	/* hearsayctl: a secret it may not read (or that is missing) is not an error */
+	write_file(cfgpath, doc, 0644);
+	hs_config *c = hs_config_load_flags(cfgpath, HS_CONFIG_NO_SECRETS, &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(e.n, 0);
+	ck_assert_str_eq(c->routes[0].secret_file, tpath("hook.secret"));
+	ck_assert_ptr_null(c->routes[0].secret);
+	ck_assert_uint_eq(c->routes[0].secret_len, 0);
+	hs_config_free(c);
+
+	write_file(tpath("hook.secret"), "topsecret\n", 0644);
+	c = hs_config_load_flags(cfgpath, HS_CONFIG_NO_SECRETS, &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_null(c->routes[0].secret);
+	hs_config_free(c);
+	/* other errors are still reported */
+	write_file(cfgpath, "workers: 0\n", 0644);
+	c = hs_config_load_flags(cfgpath, HS_CONFIG_NO_SECRETS, &e);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_eq(e.n, 1);
+	hs_errs_clear(&e);
+	/* without the flag the same secret is refused */
+	write_file(cfgpath, doc, 0644);
+	c = hs_config_load_flags(cfgpath, 0, &e);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_eq(e.n, 1);
+	hs_errs_clear(&e);
+}
+END_TEST
+
+static hs_config *load_ok(const char *doc)
+{
+	hs_errs e = HS_ERRS_INIT;
+	hs_config *c = load_doc(doc, &e);
+	char *all = hs_errs_join(&e);
+	ck_assert_msg(c != NULL, "refused: %s", all);
+	free(all);
+	return c;
+}
+
+START_TEST(test_restart_diff)
+{
+	static const char base[] =
+		"log_level: info\nworkers: 2\n"
+		"listen:\n  port: 8080\n"
+		"sources:\n  - name: a\n    type: replay\n    path: a.ndjson\n    speed: 1\n"
+		"alerts:\n  - name: w\n    type: webhook\n    url: http://x/\n    min_severity: high\n";
+	char buf[200];
+	hs_config *a = load_ok(base);
+	hs_config *b = load_ok(base);
+
+	ck_assert_int_eq(hs_config_restart_diff(a, b, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
+	hs_config_free(b);
+
+	/* log_level and rules_dir take effect at once: no restart needed */
+	b = load_ok("log_level: debug\nworkers: 2\nrules_dir: other\n"
+	            "listen:\n  port: 8080\n"
+	            "sources:\n  - name: a\n    type: replay\n    path: a.ndjson\n    speed: 1\n"
+	            "alerts:\n  - name: w\n    type: webhook\n    url: http://x/\n    min_severity: high\n");
+	ck_assert_int_eq(hs_config_restart_diff(a, b, buf, sizeof(buf)), 0);
+	hs_config_free(b);
+
+	b = load_ok("log_level: info\nworkers: 4\n"
+	            "listen:\n  port: 9090\n"
+	            "sources:\n  - name: a\n    type: replay\n    path: a.ndjson\n    speed: 2\n"
+	            "alerts:\n  - name: w\n    type: webhook\n    url: http://x/\n    min_severity: low\n");
+	ck_assert_int_eq(hs_config_restart_diff(a, b, buf, sizeof(buf)), 4);
+	ck_assert_str_eq(buf, "workers, listen, sources, alerts");
+	/* a short buffer still counts everything */
+	char small[12];
+	ck_assert_int_eq(hs_config_restart_diff(a, b, small, sizeof(small)), 4);
+	ck_assert_uint_lt(strlen(small), sizeof(small));
+	hs_config_free(b);
+	hs_config_free(a);
 }
 END_TEST
 
@@ -825,15 +921,25 @@ START_TEST(test_pseudonym_key_mode_refused)
 	ck_assert_int_eq(hs_pseudonym_key_load(p, k, &e), -1);
 	ck_assert_uint_eq(e.n, 1);
 	snprintf(want, sizeof(want),
-	         "%s: pseudonym key file must be readable by its owner only (chmod 600)", p);
+	         "%s: pseudonym key file must not be accessible by other users (chmod 600)", p);
 	ck_assert_str_eq(e.msgs[0], want);
 	hs_errs_clear(&e);
-	ck_assert_int_eq(chmod(p, 0640), 0);
-	ck_assert_int_eq(hs_pseudonym_key_load(p, k, &e), -1);
-	ck_assert_uint_eq(e.n, 1);
-	hs_errs_clear(&e);
-	ck_assert_int_eq(chmod(p, 0400), 0);
-	ck_assert_int_eq(hs_pseudonym_key_load(p, k, &e), 0);
+	static const mode_t refused[] = { 0604, 0602, 0601, 0666 };
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_int_eq(chmod(p, refused[i]), 0);
+		ck_assert_msg(hs_pseudonym_key_load(p, k, &e) == -1, "mode %03o accepted",
+		              (unsigned)refused[i]);
+		ck_assert_uint_eq(e.n, 1);
+		hs_errs_clear(&e);
+	}
+	/* owner-only or a service group: accepted */
+	static const mode_t ok[] = { 0600, 0400, 0640 };
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ck_assert_int_eq(chmod(p, ok[i]), 0);
+		ck_assert_msg(hs_pseudonym_key_load(p, k, &e) == 0, "mode %03o refused",
+		              (unsigned)ok[i]);
+	}
+	ck_assert_uint_eq(e.n, 0);
 
 	/* too short */
 	write_file(tpath("short.key"), "abc", 0600);
@@ -911,6 +1017,8 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_err_source_fields);
 	tcase_add_test(tc, test_err_routes);
 	tcase_add_test(tc, test_secret_file_mode);
+	tcase_add_test(tc, test_no_secrets_flag);
+	tcase_add_test(tc, test_restart_diff);
 	tcase_add_test(tc, test_err_missing_file);
 	tcase_add_test(tc, test_err_yaml_syntax);
 	tcase_add_test(tc, test_all_errors_reported);
