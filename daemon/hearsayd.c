@@ -187,9 +187,12 @@ int main(int argc, char **argv)
 	}
 	hs_sd_notify("STOPPING=1");
 	hs_daemon_stop(&d);
-	hs_log_notice("stopped: %llu posts committed, %llu hits, %llu alerts sent",
-	              (unsigned long long)HS_GET(posts_committed),
-	              (unsigned long long)HS_GET(hits), (unsigned long long)HS_GET(alerts_sent));
+	hs_log_notice("stopped: %llu posts in, %llu committed, %llu duplicate, %llu rejected; "
+	              "%llu hits, %llu alerts sent",
+	              (unsigned long long)HS_GET(posts_in), (unsigned long long)HS_GET(posts_committed),
+	              (unsigned long long)HS_GET(posts_duplicate),
+	              (unsigned long long)HS_GET(posts_rejected), (unsigned long long)HS_GET(hits),
+	              (unsigned long long)HS_GET(alerts_sent));
 	rc = EX_OK_;
 out_curl:
 	curl_global_cleanup();

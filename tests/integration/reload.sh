@@ -67,6 +67,16 @@ check "a good reload is applied" wait_until 10 metric_eq reloads_ok 1
 check "the new rule count is logged" grep -q "reload done: $((RULES_BEFORE + 1)) rules active" "$T/daemon.log"
 check "the new rule hits posts after the reload" wait_until 60 sh -c "'$HEARSAYCTL' -c '$T/h.yaml' query --json --rule new-bakery --limit 1 | grep -q new-bakery"
 check "the daemon is still healthy" curl -sf -o /dev/null "$URL/api/v1/health"
+check "the replay is still running at SIGTERM" metric_eq sources_done 0
 check "clean stop on SIGTERM" stop_daemon
 check "STOPPING=1 sent to systemd" grep -q "^STOPPING=1" "$T/notify.txt"
+check "SIGTERM drains the queues: every post taken in is committed" "$PY" - "$T/daemon.log" <<'PYEOF'
+import re, sys
+m = re.search(r"stopped: (\d+) posts in, (\d+) committed, (\d+) duplicate, (\d+) rejected", open(sys.argv[1]).read())
+assert m, "no stop line"
+pin, com, dup, rej = map(int, m.groups())
+assert pin > 0 and pin == com + dup + rej and dup == 0 and rej == 0, m.groups()
+PYEOF
+STORED=$("$HEARSAYCTL" -c "$T/h.yaml" stats --json 2>/dev/null | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["store"]["posts"])')
+check "and they are all in the store" grep -q "stopped: $STORED posts in, $STORED committed" "$T/daemon.log"
 finish
