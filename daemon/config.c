@@ -123,6 +123,10 @@ static int get_str(const hs_ynode *map, const char *key, const char *def,
 	const hs_ynode *n = hs_ymap_get(map, key);
 	const char *s = def;
 
+	if (n && hs_y_is_null(n)) {
+		hs_y_error(n, errs, "%s must not be empty", key);
+		return -1;
+	}
 	if (n && hs_y_string(n, key, errs, &s) < 0)
 		return -1;
 	if (!s) {
@@ -149,6 +153,8 @@ static int parse_store(hs_config *c, const hs_ynode *root, hs_errs *errs)
 {
 	static const char *const keys[] = { "path", "map_size", "batch_posts", "batch_time", NULL };
 	const hs_ynode *st = hs_ymap_get(root, "store");
+	if (hs_y_is_null(st))
+		st = NULL; /* "store:" with everything commented out */
 	int64_t v;
 	int rc = 0;
 
@@ -187,6 +193,8 @@ static int parse_listen(hs_config *c, const hs_ynode *root, hs_errs *errs)
 {
 	static const char *const keys[] = { "address", "port", "dashboard_dir", NULL };
 	const hs_ynode *l = hs_ymap_get(root, "listen");
+	if (hs_y_is_null(l))
+		l = NULL;
 	int64_t v;
 	int rc = 0;
 
@@ -209,6 +217,8 @@ static int parse_privacy(hs_config *c, const hs_ynode *root, hs_errs *errs)
 {
 	static const char *const keys[] = { "key_file", NULL };
 	const hs_ynode *p = hs_ymap_get(root, "privacy");
+	if (hs_y_is_null(p))
+		p = NULL;
 	int rc = 0;
 
 	if (p && hs_y_expect(p, HS_Y_MAP, "privacy", errs) < 0)

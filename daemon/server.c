@@ -218,14 +218,15 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (since) {
 			char *end;
 			unsigned long long v = strtoull(since, &end, 10);
-			if (end != since && *end == '\0' && v + 1 < ss->next_seq) {
+			if (end != since && *end == '\0' && since[0] != '-' &&
+			    v < UINT64_MAX && v + 1 < ss->next_seq) {
 				ss->next_seq = v + 1;
 				ss->catchup = 1;
 			}
 		} else if ((since = lws_get_urlarg_by_name(wsi, "backlog=", buf, sizeof(buf)))) {
 			char *end;
 			unsigned long long v = strtoull(since, &end, 10);
-			if (end != since && *end == '\0' && v > 0) {
+			if (end != since && *end == '\0' && since[0] != '-' && v > 0) {
 				uint64_t start = v >= ss->next_seq ? 1 : ss->next_seq - v;
 				ss->catchup = start < ss->next_seq;
 				ss->next_seq = start;

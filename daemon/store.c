@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <lmdb.h>
+#include <openssl/sha.h>
 
 #include "config.h"
 #include "log.h"
@@ -246,19 +247,25 @@ int hs_store_grow(hs_store *st)
 	return rc;
 }
 
+/* source 0x00 source_id; when that is longer than LMDB's 511-byte key
+ * limit, its first 479 bytes followed by the SHA-256 of the whole key, so
+ * that long ids sharing a prefix stay distinct. */
 static int dedup_key(const char *source, const char *sid, MDB_val *k, char **buf)
 {
 	size_t sl = strlen(source), il = strlen(sid);
 	size_t n = sl + 1 + il;
-	if (n > 511) /* LMDB's default maximum key size */
-		n = 511;
+
 	*buf = malloc(n);
 	if (!*buf)
 		return ENOMEM;
-	memcpy(*buf, source, sl < n ? sl : n);
-	if (sl < n) {
-		(*buf)[sl] = 0;
-		memcpy(*buf + sl + 1, sid, n - sl - 1);
+	memcpy(*buf, source, sl);
+	(*buf)[sl] = 0;
+	memcpy(*buf + sl + 1, sid, il);
+	if (n > 511) {
+		unsigned char md[SHA256_DIGEST_LENGTH];
+		SHA256((const unsigned char *)*buf, n, md);
+		memcpy(*buf + 479, md, sizeof(md));
+		n = 479 + sizeof(md);
 	}
 	k->mv_size = n;
 	k->mv_data = *buf;
@@ -395,8 +402,13 @@ static int rbegin(hs_store *st, MDB_txn **txn)
 	pthread_rwlock_rdlock(&st->grow_lock);
 	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn);
 	if (rc == MDB_MAP_RESIZED) {
-		/* another process grew the map: adopt its size */
+		/* Another process grew the map: adopt its size. That needs no
+		 * transaction open in this process, so take the lock exclusively. */
+		pthread_rwlock_unlock(&st->grow_lock);
+		pthread_rwlock_wrlock(&st->grow_lock);
 		mdb_env_set_mapsize(st->env, 0);
+		pthread_rwlock_unlock(&st->grow_lock);
+		pthread_rwlock_rdlock(&st->grow_lock);
 		rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, txn);
 	}
 	if (rc)
@@ -461,11 +473,13 @@ static int scan_u64(hs_store *st, int db, uint64_t after, size_t max,
 
 	if (rc)
 		return rc;
+	if (after == UINT64_MAX) /* nothing can follow the largest key */
+		goto out;
 	be64(b, after + 1);
 	rc = mdb_cursor_open(txn, st->dbi[db], &cur);
 	if (rc)
 		goto out;
-	rc = mdb_cursor_get(cur, &k, &v, after == UINT64_MAX ? MDB_LAST : MDB_SET_RANGE);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (!rc) {
 		if (k.mv_size == 8 && fn(ud, rd64(k.mv_data), v.mv_data, v.mv_size))
 			break;

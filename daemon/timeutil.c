@@ -1,5 +1,6 @@
 /* hearsay: time helpers (see timeutil.h). */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,8 +144,10 @@ int hs_time_parse_user(const char *s, int64_t now_us, int64_t *out_us)
 		snprintf(full, sizeof(full), "%sT00:00:00Z", s);
 		return hs_time_parse_rfc3339(full, out_us);
 	}
+	if (!(s[0] >= '0' && s[0] <= '9'))
+		return -1; /* no signs, hex, inf or nan */
 	double v = strtod(s, &end);
-	if (end == s || v < 0)
+	if (end == s || !(v >= 0 && v < 1e6))
 		return -1;
 	int64_t mult;
 	if (strcmp(end, "s") == 0)

@@ -402,6 +402,8 @@ static int parse_with_unit(const char *s, const char *const *units,
                            const double *mult, double *out)
 {
 	char *end;
+	if (!(s[0] >= '0' && s[0] <= '9') || strpbrk(s, "xX"))
+		return -1; /* no signs, hex, inf or nan */
 	errno = 0;
 	double v = strtod(s, &end);
 	if (end == s || errno || isnan(v) || v < 0)

@@ -2,8 +2,9 @@
  *
  * libyaml's event stream is turned into a tree of scalars, sequences and
  * mappings; every node keeps the 1-based line and column where it starts so
- * that config and rule errors can say file:line:column. Anchors and aliases
- * are refused (a clear error), as are documents other than the first.
+ * that config and rule errors can say file:line:column. Aliases are refused
+ * (a clear error; anchors alone are harmless and ignored), as are documents
+ * other than the first.
  *
  * Trees are plain data owned by the caller of hs_yaml_load_*; no locking.
  */

@@ -297,7 +297,10 @@ static void schedule_pending(hs_replay *r, int64_t now_mono)
 	if (delta < 0)
 		delta = 0; /* out-of-order input: emit at once */
 	double speed = r->opts.speed;
-	int64_t scaled = speed > 0 ? (int64_t)((double)delta / speed) : 0;
+	/* A tiny speed (the config allows any value above 0) would push the
+	 * due time past what int64_t holds: cap it at ~126000 years. */
+	double sd = speed > 0 ? (double)delta / speed : 0;
+	int64_t scaled = sd < 4e18 ? (int64_t)sd : INT64_C(4000000000000000000);
 	r->pending_due = r->base_mono + scaled;
 	if (r->opts.rebase)
 		p->created_us = r->base_wall + (speed > 0 ? scaled : delta);

@@ -851,7 +851,9 @@ typedef struct ws_client {
 	int64_t msg_us;             /* receive time of the current message's first fragment */
 	char *buf;                  /* reassembly of fragmented messages */
 	size_t len, cap;
-	int64_t *lat;               /* latency samples, microseconds */
+	int64_t *lat;               /* latency samples (receive - fetched), microseconds */
+	int64_t *pre;               /* hit "time" (batch write start) - fetched */
+	int64_t *post;              /* receive - hit "time" */
 	size_t n_lat, cap_lat;
 	size_t ignored;             /* hits of posts fetched before the connection */
 	size_t unparsable;
@@ -861,7 +863,7 @@ typedef struct ws_client {
 static void ws_message(ws_client *w, const char *msg, size_t len)
 {
 	json_t *o = json_loadb(msg, len, 0, NULL);
-	int64_t fetched;
+	int64_t fetched, written;
 
 	if (!o)
 		goto bad;
@@ -872,7 +874,9 @@ static void ws_message(ws_client *w, const char *msg, size_t len)
 	}
 	json_int_t seq = json_integer_value(json_object_get(o, "seq"));
 	const json_t *f = json_object_get(json_object_get(o, "post"), "fetched");
-	if (!json_is_string(f) || hs_time_parse_rfc3339(json_string_value(f), &fetched) < 0) {
+	const json_t *t = json_object_get(o, "time");
+	if (!json_is_string(f) || hs_time_parse_rfc3339(json_string_value(f), &fetched) < 0 ||
+	    !json_is_string(t) || hs_time_parse_rfc3339(json_string_value(t), &written) < 0) {
 		json_decref(o);
 		goto bad;
 	}
@@ -887,11 +891,20 @@ static void ws_message(ws_client *w, const char *msg, size_t len)
 	if (w->n_lat == w->cap_lat) {
 		size_t nc = w->cap_lat ? w->cap_lat * 2 : 8192;
 		int64_t *nl = realloc(w->lat, nc * sizeof(*nl));
-		if (!nl)
-			return;
-		w->lat = nl;
+		if (nl)
+			w->lat = nl;
+		int64_t *np = realloc(w->pre, nc * sizeof(*np));
+		if (np)
+			w->pre = np;
+		int64_t *nq = realloc(w->post, nc * sizeof(*nq));
+		if (nq)
+			w->post = nq;
+		if (!nl || !np || !nq)
+			return; /* sample lost; the arrays stay valid */
 		w->cap_lat = nc;
 	}
+	w->pre[w->n_lat] = written - fetched;
+	w->post[w->n_lat] = w->msg_us - written;
 	w->lat[w->n_lat++] = w->msg_us - fetched;
 	return;
 bad:
@@ -1009,6 +1022,9 @@ static void ws_free(ws_client *w)
 {
 	free(w->buf);
 	free(w->lat);
+	free(w->pre);
+	free(w->post);
+	w->pre = w->post = NULL;
 	w->buf = NULL;
 	w->lat = NULL;
 }
@@ -1020,6 +1036,8 @@ typedef struct lat_result {
 	size_t n;               /* samples */
 	size_t ignored;
 	double p50, p90, p99, max, mean; /* milliseconds */
+	double pre_p50, pre_p99;  /* fetched -> the store thread starts the batch */
+	double post_p50, post_p99;/* batch start -> client receive */
 	double rate;            /* hits per second seen by the client */
 	dstats s;
 	char note[160];
@@ -1054,8 +1072,10 @@ static int run_latency(const bench_opts *o, const char *work, const char *corpus
 	snprintf(dir, sizeof(dir), "%s/latency", work);
 	fprintf(stderr, "bench_e2e: [latency] starting hearsayd (speed %g, %zu quiet + %zu matching posts)\n",
 	        LAT_SPEED, ci->posts - ci->with_phrase, ci->with_phrase);
-	if (daemon_start(&dp, o, dir, corpus, LAT_SPEED, c, &t_health) < 0)
+	if (daemon_start(&dp, o, dir, corpus, LAT_SPEED, c, &t_health) < 0) {
+		snprintf(res->note, sizeof(res->note), "hearsayd did not start");
 		return -1;
+	}
 	if (ws_start(&w, dp.port) < 0) {
 		snprintf(res->note, sizeof(res->note), "cannot start the websocket client");
 		goto out;
@@ -1123,6 +1143,12 @@ out:
 		res->p99 = pct_ms(w.lat, w.n_lat, 99);
 		res->max = (double)w.lat[w.n_lat - 1] / 1000.0;
 		res->mean = (double)sum / (double)w.n_lat / 1000.0;
+		qsort(w.pre, w.n_lat, sizeof(*w.pre), cmp_i64);
+		qsort(w.post, w.n_lat, sizeof(*w.post), cmp_i64);
+		res->pre_p50 = pct_ms(w.pre, w.n_lat, 50);
+		res->pre_p99 = pct_ms(w.pre, w.n_lat, 99);
+		res->post_p50 = pct_ms(w.post, w.n_lat, 50);
+		res->post_p99 = pct_ms(w.post, w.n_lat, 99);
 	}
 	ws_free(&w);
 	res->ok = rc == 0 && res->n > 0;
@@ -1305,6 +1331,9 @@ int main(int argc, char **argv)
 		       lat.n, lat.expected, lat.ignored);
 		printf("    p50 %.2f ms   p90 %.2f ms   p99 %.2f ms   max %.2f ms   mean %.2f ms\n",
 		       lat.p50, lat.p90, lat.p99, lat.max, lat.mean);
+		printf("    parts: fetched -> batch write start p50 %.2f / p99 %.2f ms;"
+		       " batch write start -> client p50 %.2f / p99 %.2f ms\n",
+		       lat.pre_p50, lat.pre_p99, lat.post_p50, lat.post_p99);
 		printf("    daemon: hits %" PRIu64 ", replay_bad_lines %" PRIu64 ", ws_culled %" PRIu64 "\n",
 		       lat.s.hits, lat.s.replay_bad_lines, lat.s.ws_culled);
 	} else {

@@ -36,9 +36,21 @@
 static char tmpdir[256];
 static char cfgpath[512];
 
+/* Each test case gets a base directory (made and removed by an unchecked
+ * fixture, in the runner process, so it goes away even when a test fails),
+ * and each test a fresh directory inside it. */
+static char basedir[128];
+
+static void base_setup(void)
+{
+	snprintf(basedir, sizeof(basedir), "/tmp/hs-config-XXXXXX");
+	if (!mkdtemp(basedir))
+		abort();
+}
+
 static void tmp_setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hs-config-XXXXXX");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(cfgpath, sizeof(cfgpath), "%s/hearsay.yaml", tmpdir);
 }
@@ -54,6 +66,12 @@ static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ft
 static void tmp_teardown(void)
 {
 	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void base_teardown(void)
+{
+	/* whatever a failed test left behind */
+	nftw(basedir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static void write_file(const char *path, const char *content, mode_t mode)
@@ -248,6 +266,7 @@ START_TEST(test_defaults)
 		"",
 		"# nothing set\n",
 		"store: {}\nlisten: {}\nprivacy: {}\nsources:\nalerts: []\n",
+		"store:\n  # path: /x\nlisten:\nprivacy: ~\n", /* sections left empty */
 	};
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		hs_errs e = HS_ERRS_INIT;
@@ -764,6 +783,10 @@ START_TEST(test_time_parse_user)
 	const int64_t now = 1778922720LL * 1000000;
 	int64_t v;
 
+	ck_assert_int_eq(hs_time_parse_user("nanh", now, &v), -1);
+	ck_assert_int_eq(hs_time_parse_user("infh", now, &v), -1);
+	ck_assert_int_eq(hs_time_parse_user("1e300h", now, &v), -1);
+	ck_assert_int_eq(hs_time_parse_user("-2h", now, &v), -1);
 	ck_assert_int_eq(hs_time_parse_user("2h", now, &v), 0);
 	ck_assert_int_eq(v, now - 7200LL * 1000000);
 	ck_assert_int_eq(hs_time_parse_user("90s", now, &v), 0);
@@ -999,6 +1022,7 @@ static Suite *config_suite(void)
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("valid");
 
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_full_config);
 	tcase_add_test(tc, test_defaults);
@@ -1008,6 +1032,7 @@ static Suite *config_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_err_unknown_key);
 	tcase_add_test(tc, test_err_wrong_type);
@@ -1044,6 +1069,7 @@ static Suite *helpers_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pseudonym");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_pseudonym_key_created);
 	tcase_add_test(tc, test_pseudonym_key_mode_refused);

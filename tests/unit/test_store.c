@@ -31,9 +31,21 @@
 static char tmpdir[256];
 static char dbpath[300];
 
+/* Each test case gets a base directory (made and removed by an unchecked
+ * fixture, in the runner process, so it goes away even when a test fails),
+ * and each test a fresh directory inside it. */
+static char basedir[128];
+
+static void base_setup(void)
+{
+	snprintf(basedir, sizeof(basedir), "/tmp/hs-store-XXXXXX");
+	if (!mkdtemp(basedir))
+		abort();
+}
+
 static void tmp_setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/hs-store-XXXXXX");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 	snprintf(dbpath, sizeof(dbpath), "%s/state/db", tmpdir);
 }
@@ -49,6 +61,12 @@ static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ft
 static void tmp_teardown(void)
 {
 	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void base_teardown(void)
+{
+	/* whatever a failed test left behind */
+	nftw(basedir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static hs_store *open_rw(uint64_t map_size)
@@ -901,6 +919,52 @@ START_TEST(test_map_growth)
 }
 END_TEST
 
+typedef struct count_ctx {
+	size_t n;
+} count_ctx;
+
+static int count_rows(void *ud, uint64_t key, const char *val, size_t len)
+{
+	(void)key;
+	(void)val;
+	(void)len;
+	((count_ctx *)ud)->n++;
+	return 0;
+}
+
+/* Ids longer than LMDB's key limit that share a long prefix stay apart,
+ * and the largest possible seq has no successor. */
+START_TEST(test_long_ids_and_last_seq)
+{
+	hs_store *st = open_rw(0);
+	hs_wtxn *t;
+	uint64_t id = 0;
+	int found = -1;
+	char a[2000], b[2000];
+
+	memset(a, 'x', sizeof(a) - 1);
+	a[sizeof(a) - 1] = 0;
+	memcpy(b, a, sizeof(b));
+	b[sizeof(b) - 2] = 'y'; /* differs only in the last byte */
+	ck_assert_int_eq(hs_store_wbegin(st, &t), 0);
+	ck_assert_int_eq(hs_store_wpost(t, 1, "src", a, T0, "{}", 2), 0);
+	ck_assert_int_eq(hs_store_wdedup(t, "src", a, &id, &found), 0);
+	ck_assert_int_eq(found, 1);
+	ck_assert_uint_eq(id, 1);
+	ck_assert_int_eq(hs_store_wdedup(t, "src", b, &id, &found), 0);
+	ck_assert_int_eq(found, 0);
+	ck_assert_int_eq(hs_store_whit(t, 7, "r", T0, 1, "{\"seq\":7}", 9), 0);
+	ck_assert_int_eq(hs_store_wcommit(t), 0);
+
+	count_ctx c = { 0 };
+	ck_assert_int_eq(hs_store_scan_events(st, UINT64_MAX, 0, count_rows, &c), 0);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_int_eq(hs_store_scan_events(st, 6, 0, count_rows, &c), 0);
+	ck_assert_uint_eq(c.n, 1);
+	hs_store_close(st);
+}
+END_TEST
+
 START_TEST(test_strerror)
 {
 	ck_assert_ptr_nonnull(strstr(hs_store_strerror(MDB_MAP_FULL), "MDB_MAP_FULL"));
@@ -913,6 +977,7 @@ static Suite *store_suite(void)
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("open");
 
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_open_creates);
 	tcase_add_test(tc, test_open_errors);
@@ -921,16 +986,19 @@ static Suite *store_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("readwrite");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_add_test(tc, test_batch_readback_posts);
 	tcase_add_test(tc, test_batch_readback_hits);
 	tcase_add_test(tc, test_batch_readback_misc);
 	tcase_add_test(tc, test_dedup);
+	tcase_add_test(tc, test_long_ids_and_last_seq);
 	tcase_add_test(tc, test_abort_leaves_nothing);
 	tcase_add_test(tc, test_second_readonly_handle);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("growth");
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_map_growth);
