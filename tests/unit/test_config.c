@@ -386,6 +386,7 @@ START_TEST(test_err_wrong_type)
 	EXPECT1("sources:\n  - name: a\n    type: replay\n    path: x\n    loop: sometimes\n",
 	        "5:11: loop must be true or false, not 'sometimes'");
 	EXPECT1("rules_dir: ''\n", "1:12: rules_dir must not be empty");
+	EXPECT1("rules_dir: ~\n", "1:12: rules_dir must not be empty");
 }
 END_TEST
 
