@@ -351,6 +351,7 @@ static int emit_to_intake(void *ud, hs_post *p)
 {
 	emit_ctx *c = ud;
 	p->feed_seq = c->s->next_seq;
+	p->fetched_us = hs_now_us(); /* handed to the pipeline now */
 	/* On success the intake queue (and so a worker) owns the post. */
 	if (hs_queue_try_push(c->f->d->intake, p) != 0)
 		return -1;
