@@ -30,6 +30,10 @@ int ctl_alerts(hs_ctl *c, int argc, char **argv);
  * message on stderr if neither says. */
 const char *ctl_store_path(hs_ctl *c);
 const char *ctl_base_url(hs_ctl *c);
+typedef struct hs_store hs_store;
+/* Open the store read-only. On failure prints why on stderr and returns
+ * NULL with *status set to the exit status to use. */
+hs_store *ctl_open_store(hs_ctl *c, int *status);
 /* Print s to f, at most width display columns (UTF-8 aware), newlines and
  * tabs folded to spaces, "…" when cut. */
 void ctl_print_cell(FILE *f, const char *s, int width);

@@ -69,7 +69,6 @@ int ctl_alerts(hs_ctl *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	aout o = { c, NULL, 0 };
-	hs_errs errs = HS_ERRS_INIT;
 	int opt, rc;
 
 	optind = 1;
@@ -85,16 +84,11 @@ int ctl_alerts(hs_ctl *c, int argc, char **argv)
 			return opt == 'h' ? 0 : CTL_EX_USAGE;
 		}
 	}
-	const char *path = ctl_store_path(c);
-	if (!path)
-		return CTL_EX_USAGE;
-	hs_store *st = hs_store_open(path, HS_STORE_RDONLY, 0, &errs);
-	if (!st) {
-		for (size_t i = 0; i < errs.n; i++)
-			fprintf(stderr, "hearsayctl: %s\n", errs.msgs[i]);
-		hs_errs_clear(&errs);
-		return CTL_EX_UNAVAILABLE;
-	}
+	int status = 0;
+	hs_store *st = ctl_open_store(c, &status);
+	if (!st)
+		return status;
+	const char *path = hs_store_path(st);
 	if (c->format == CTL_CSV)
 		fputs("id,route,state,attempts,created,updated,rule,last_error\r\n", stdout);
 	else if (c->format == CTL_TABLE)

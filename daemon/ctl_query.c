@@ -124,7 +124,6 @@ int ctl_query(hs_ctl *c, int argc, char **argv)
 	};
 	hs_store_query q = { INT64_MIN, INT64_MAX, NULL, NULL, 50, true };
 	qout out = { c, 0, 0 };
-	hs_errs errs = HS_ERRS_INIT;
 	int64_t now = hs_now_us();
 	int opt, rc = 1;
 	char *end;
@@ -161,16 +160,11 @@ int ctl_query(hs_ctl *c, int argc, char **argv)
 		default: query_usage(stderr); return CTL_EX_USAGE;
 		}
 	}
-	const char *path = ctl_store_path(c);
-	if (!path)
-		return CTL_EX_USAGE;
-	hs_store *st = hs_store_open(path, HS_STORE_RDONLY, 0, &errs);
-	if (!st) {
-		for (size_t i = 0; i < errs.n; i++)
-			fprintf(stderr, "hearsayctl: %s\n", errs.msgs[i]);
-		hs_errs_clear(&errs);
-		return CTL_EX_UNAVAILABLE;
-	}
+	int status = 0;
+	hs_store *st = ctl_open_store(c, &status);
+	if (!st)
+		return status;
+	const char *path = hs_store_path(st);
 	if (c->format == CTL_CSV)
 		fputs(out.posts ? "id,created,source,source_id,lang,url,title,text\r\n"
 		                : "seq,created,severity,rule,category,source,source_id,url,match,text\r\n",

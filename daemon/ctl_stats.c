@@ -59,19 +59,15 @@ static json_t *fetch_live(const char *base)
 
 static json_t *store_stats(hs_ctl *c)
 {
-	hs_errs errs = HS_ERRS_INIT;
 	hs_store_stats ss;
-	const char *path = ctl_store_path(c);
-	hs_store *st = path ? hs_store_open(path, HS_STORE_RDONLY, 0, &errs) : NULL;
+	int status;
+	hs_store *st = ctl_open_store(c, &status);
 	json_t *o = NULL;
 	uint64_t seq = 0;
 
-	if (!st) {
-		for (size_t i = 0; i < errs.n; i++)
-			fprintf(stderr, "hearsayctl: %s\n", errs.msgs[i]);
-		hs_errs_clear(&errs);
+	if (!st)
 		return NULL;
-	}
+	const char *path = hs_store_path(st);
 	if (hs_store_get_stats(st, &ss) == 0) {
 		hs_store_get_counter(st, "next_seq", &seq);
 		o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i}", "path", path,

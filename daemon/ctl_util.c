@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "store.h"
 
 static hs_config *ctl_config(hs_ctl *c)
 {
@@ -45,6 +46,26 @@ const char *ctl_base_url(hs_ctl *c)
 	             c->cfg->listen_port) < 0)
 		return NULL;
 	return c->url_buf;
+}
+
+hs_store *ctl_open_store(hs_ctl *c, int *status)
+{
+	hs_errs errs = HS_ERRS_INIT;
+	const char *path = ctl_store_path(c);
+	hs_store *st;
+
+	if (!path) {
+		*status = CTL_EX_USAGE;
+		return NULL;
+	}
+	st = hs_store_open(path, HS_STORE_RDONLY, 0, &errs);
+	if (!st) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "hearsayctl: %s\n", errs.msgs[i]);
+		*status = CTL_EX_UNAVAILABLE;
+	}
+	hs_errs_clear(&errs);
+	return st;
 }
 
 static size_t u8len(unsigned char c)

@@ -6,11 +6,7 @@
  * relative paths and the expected "file:line:column: reason" messages are
  * exact.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* nftw flags */
-#endif
 #include <errno.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +20,7 @@
 #include "config.h"
 #include "log.h"
 #include "pseudonym.h"
+#include "scratch.h"
 #include "timeutil.h"
 #include "utf8.h"
 
@@ -33,45 +30,12 @@
 
 /* ---- scratch directory ---------------------------------------------------------- */
 
-static char tmpdir[256];
 static char cfgpath[512];
-
-/* Each test case gets a base directory (made and removed by an unchecked
- * fixture, in the runner process, so it goes away even when a test fails),
- * and each test a fresh directory inside it. */
-static char basedir[128];
-
-static void base_setup(void)
-{
-	snprintf(basedir, sizeof(basedir), "/tmp/hs-config-XXXXXX");
-	if (!mkdtemp(basedir))
-		abort();
-}
 
 static void tmp_setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(cfgpath, sizeof(cfgpath), "%s/hearsay.yaml", tmpdir);
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void tmp_teardown(void)
-{
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void base_teardown(void)
-{
-	/* whatever a failed test left behind */
-	nftw(basedir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	hs_scratch_setup();
+	snprintf(cfgpath, sizeof(cfgpath), "%s/hearsay.yaml", hs_scratch_dir);
 }
 
 static void write_file(const char *path, const char *content, mode_t mode)
@@ -89,7 +53,7 @@ static const char *tpath(const char *name)
 	static char bufs[4][512];
 	static int i;
 	char *b = bufs[i++ & 3];
-	snprintf(b, 512, "%s/%s", tmpdir, name);
+	snprintf(b, 512, "%s/%s", hs_scratch_dir, name);
 	return b;
 }
 
@@ -181,7 +145,7 @@ START_TEST(test_full_config)
 	ck_assert_uint_eq(e.n, 0);
 
 	ck_assert_str_eq(c->path, cfgpath);
-	ck_assert_str_eq(c->base_dir, tmpdir);
+	ck_assert_str_eq(c->base_dir, hs_scratch_dir);
 	ck_assert_int_eq(c->log_level, HS_LOG_DEBUG);
 	ck_assert_int_eq(c->workers, 8);
 	ck_assert_uint_eq(c->queue_size, 4096);
@@ -315,7 +279,7 @@ START_TEST(test_relative_paths)
 	/* loaded by a relative name: paths stay relative to the same directory */
 	char cwd[4096];
 	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-	ck_assert_int_eq(chdir(tmpdir), 0);
+	ck_assert_int_eq(chdir(hs_scratch_dir), 0);
 	c = hs_config_load("hearsay.yaml", &e);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_str_eq(c->base_dir, ".");
@@ -349,7 +313,7 @@ START_TEST(test_path_resolve)
 
 	/* mkdir -p */
 	char sub[600];
-	snprintf(sub, sizeof(sub), "%s/a/b/c", tmpdir);
+	snprintf(sub, sizeof(sub), "%s/a/b/c", hs_scratch_dir);
 	ck_assert_int_eq(hs_mkdir_p(sub, 0700), 0);
 	struct stat st;
 	ck_assert_int_eq(stat(sub, &st), 0);
@@ -1023,8 +987,8 @@ static Suite *config_suite(void)
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("valid");
 
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_unchecked_fixture(tc, hs_scratch_base_setup, hs_scratch_base_teardown);
+	tcase_add_checked_fixture(tc, tmp_setup, hs_scratch_teardown);
 	tcase_add_test(tc, test_full_config);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_partial_sections_keep_defaults);
@@ -1033,8 +997,8 @@ static Suite *config_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_unchecked_fixture(tc, hs_scratch_base_setup, hs_scratch_base_teardown);
+	tcase_add_checked_fixture(tc, tmp_setup, hs_scratch_teardown);
 	tcase_add_test(tc, test_err_unknown_key);
 	tcase_add_test(tc, test_err_wrong_type);
 	tcase_add_test(tc, test_err_out_of_range);
@@ -1070,8 +1034,8 @@ static Suite *helpers_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pseudonym");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_unchecked_fixture(tc, hs_scratch_base_setup, hs_scratch_base_teardown);
+	tcase_add_checked_fixture(tc, tmp_setup, hs_scratch_teardown);
 	tcase_add_test(tc, test_pseudonym_key_created);
 	tcase_add_test(tc, test_pseudonym_key_mode_refused);
 	tcase_add_test(tc, test_pseudonym_values);

@@ -4,10 +4,6 @@
  * hs_store_w* API exactly as the store thread does, and reads back through
  * the scan/query/get functions.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* nftw flags */
-#endif
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,6 +17,7 @@
 #include <lmdb.h>
 
 #include "store.h"
+#include "scratch.h"
 
 #ifndef HS_SRCDIR
 #define HS_SRCDIR "."
@@ -28,45 +25,12 @@
 
 /* ---- scratch directory ---------------------------------------------------------- */
 
-static char tmpdir[256];
 static char dbpath[300];
-
-/* Each test case gets a base directory (made and removed by an unchecked
- * fixture, in the runner process, so it goes away even when a test fails),
- * and each test a fresh directory inside it. */
-static char basedir[128];
-
-static void base_setup(void)
-{
-	snprintf(basedir, sizeof(basedir), "/tmp/hs-store-XXXXXX");
-	if (!mkdtemp(basedir))
-		abort();
-}
 
 static void tmp_setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "%s/t-XXXXXX", basedir);
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	snprintf(dbpath, sizeof(dbpath), "%s/state/db", tmpdir);
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static void tmp_teardown(void)
-{
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void base_teardown(void)
-{
-	/* whatever a failed test left behind */
-	nftw(basedir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	hs_scratch_setup();
+	snprintf(dbpath, sizeof(dbpath), "%s/state/db", hs_scratch_dir);
 }
 
 static hs_store *open_rw(uint64_t map_size)
@@ -288,11 +252,11 @@ START_TEST(test_open_errors)
 
 	/* a file where the directory should be */
 	char file[400];
-	snprintf(file, sizeof(file), "%s/plainfile", tmpdir);
+	snprintf(file, sizeof(file), "%s/plainfile", hs_scratch_dir);
 	FILE *f = fopen(file, "w");
 	fputs("x", f);
 	fclose(f);
-	snprintf(file, sizeof(file), "%s/plainfile/db", tmpdir);
+	snprintf(file, sizeof(file), "%s/plainfile/db", hs_scratch_dir);
 	st = hs_store_open(file, 0, 0, &e);
 	ck_assert_ptr_null(st);
 	ck_assert_uint_eq(e.n, 1);
@@ -845,8 +809,8 @@ START_TEST(test_map_growth)
 		/* it fitted: start again from an empty store (counter too) */
 		hs_store_close(st);
 		hs_store_close(ro);
-		tmp_teardown();
-		ck_assert_int_eq(mkdir(tmpdir, 0700), 0);
+		hs_scratch_teardown();
+		ck_assert_int_eq(mkdir(hs_scratch_dir, 0700), 0);
 		st = open_rw(1u << 20);
 		ro = hs_store_open(dbpath, HS_STORE_RDONLY, 0, &e);
 		ck_assert_ptr_nonnull(ro);
@@ -977,8 +941,8 @@ static Suite *store_suite(void)
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("open");
 
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_unchecked_fixture(tc, hs_scratch_base_setup, hs_scratch_base_teardown);
+	tcase_add_checked_fixture(tc, tmp_setup, hs_scratch_teardown);
 	tcase_add_test(tc, test_open_creates);
 	tcase_add_test(tc, test_open_errors);
 	tcase_add_test(tc, test_schema_newer_refused);
@@ -986,8 +950,8 @@ static Suite *store_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("readwrite");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_unchecked_fixture(tc, hs_scratch_base_setup, hs_scratch_base_teardown);
+	tcase_add_checked_fixture(tc, tmp_setup, hs_scratch_teardown);
 	tcase_add_test(tc, test_batch_readback_posts);
 	tcase_add_test(tc, test_batch_readback_hits);
 	tcase_add_test(tc, test_batch_readback_misc);
@@ -998,8 +962,8 @@ static Suite *store_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("growth");
-	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_unchecked_fixture(tc, hs_scratch_base_setup, hs_scratch_base_teardown);
+	tcase_add_checked_fixture(tc, tmp_setup, hs_scratch_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_map_growth);
 	suite_add_tcase(s, tc);

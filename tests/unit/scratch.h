@@ -1,0 +1,21 @@
+/* hearsay unit tests: scratch directories.
+ *
+ * Each Check test case gets a base directory from an unchecked fixture (it
+ * runs in the runner process, so the directory goes away even when a test
+ * fails) and each test a fresh directory inside it, hs_scratch_dir.
+ */
+#ifndef HS_TEST_SCRATCH_H
+#define HS_TEST_SCRATCH_H
+
+extern char hs_scratch_dir[256];
+
+/* Unchecked fixture: make / remove the base directory. */
+void hs_scratch_base_setup(void);
+void hs_scratch_base_teardown(void);
+/* Checked fixture: make / remove this test's directory. */
+void hs_scratch_setup(void);
+void hs_scratch_teardown(void);
+/* rm -rf path (no symlinks followed). */
+void hs_scratch_rm_rf(const char *path);
+
+#endif
