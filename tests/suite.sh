@@ -51,5 +51,14 @@ echo "== valgrind (plain build, unit tests and a demo run)"
 read -r vpass _ vfail _ < <(sed -n 's/^valgrind: //p' "$src/_build/valgrind.out" | tail -n 1)
 pass=$((pass + ${vpass:-0}))
 fail=$((fail + ${vfail:-1}))
+echo "== fuzz smoke run (each libFuzzer target for ${HS_FUZZ_SECONDS:-20} s)"
+if "$src/tests/fuzz/build.sh" --run "${HS_FUZZ_SECONDS:-20}" "$src/_build/fuzz" >"$src/_build/fuzz.log" 2>&1; then
+	pass=$((pass + 1))
+	echo "  PASS: fuzz smoke run"
+else
+	fail=$((fail + 1))
+	echo "  FAIL: fuzz smoke run"
+	tail -n 40 "$src/_build/fuzz.log" | sed 's/^/    /'
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -17,7 +17,12 @@
 #   FUZZ_ARGS   extra libFuzzer arguments for --run (e.g. -jobs=2)
 #
 # The project sources are compiled directly (no configure needed); the list
-# below must follow Makefile.am's libhearsay_la_SOURCES.
+# below must follow Makefile.am's libhearsay_la_SOURCES. Paths with spaces
+# (source tree or OUT) are not supported.
+#
+# Word splitting of $PKGS and the flag variables, and the literal quotes in
+# the -D macro values, are intended:
+# shellcheck disable=SC2086,SC2089,SC2090
 set -eu
 
 usage() {
@@ -153,7 +158,6 @@ for s in $LIB_SRCS; do
 	LIB_OBJS="$LIB_OBJS $OUT/obj/lib_$(echo "$s" | tr '/' '_' | sed 's/\.c$/.o/')"
 done
 for t in $TARGETS; do
-	# shellcheck disable=SC2086
 	"$CC" -fsanitize=fuzzer,address,undefined $CFLAGS "$OUT/obj/$t.o" $LIB_OBJS \
 		$LIBS -o "$OUT/$t" || die "linking $t failed"
 	echo "  $OUT/$t"
@@ -164,7 +168,7 @@ done
 # ---- run -------------------------------------------------------------------------
 # Each target gets a fresh copy of its seed corpus (new inputs land there,
 # not in the repository) and an artifact directory for crash reproducers.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:symbolize=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 failed=
 for t in $TARGETS; do
@@ -175,16 +179,24 @@ for t in $TARGETS; do
 		cp -R "$SRCDIR/tests/fuzz/corpus/$t/." "$work/corpus/"
 	fi
 	echo "== $t: ${RUN_SECS}s (log: $work/log)"
-	# shellcheck disable=SC2086
 	if "$OUT/$t" -max_total_time="$RUN_SECS" -timeout=25 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$work/artifacts/" \
 		${FUZZ_ARGS:-} "$work/corpus" >"$work/log" 2>&1; then
-		grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec)' \
+		grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::average_exec_per_sec)' \
 			"$work/log" | sed 's/^/   /' || true
 	else
 		failed="$failed $t"
-		echo "!! $t FAILED; last lines of $work/log:" >&2
-		tail -n 60 "$work/log" >&2
+		echo "!! $t FAILED; from $work/log:" >&2
+		# the report from its first line (sanitizer, leak, timeout, abort
+		# message), or the end of the log if there is no such line
+		first=$(grep -nE 'ERROR: |runtime error: |^==[0-9]+==' "$work/log" |
+			head -n 1 | cut -d: -f1)
+		if [ -n "$first" ]; then
+			# a few lines before it: what a harness printed before abort()
+			tail -n +$((first > 5 ? first - 5 : 1)) "$work/log" | head -n 100 >&2
+		else
+			tail -n 60 "$work/log" >&2
+		fi
 		for a in "$work/artifacts"/*; do
 			[ -e "$a" ] && echo "!! reproducer: $a  (run: $OUT/$t $a)" >&2
 		done
