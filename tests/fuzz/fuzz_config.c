@@ -38,54 +38,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-/* ---- the per-process input file --------------------------------------------- */
+#include "fuzz_input.h"
 
-static int in_fd = -1;
-static char in_path[256];
-static char tmp_path[256]; /* non-empty when a real file must be removed */
-
-static void remove_tmp(void)
-{
-	if (tmp_path[0])
-		unlink(tmp_path);
-}
-
-static void input_file_open(void)
-{
-	in_fd = memfd_create("hs-fuzz-config.yaml", MFD_CLOEXEC);
-	if (in_fd >= 0) {
-		snprintf(in_path, sizeof(in_path), "/proc/self/fd/%d", in_fd);
-		if (access(in_path, R_OK) == 0)
-			return;
-		close(in_fd);
-	}
-	const char *dir = getenv("TMPDIR");
-	snprintf(tmp_path, sizeof(tmp_path), "%s/hs-fuzz-config-%ld.yaml",
-	         dir && *dir ? dir : "/tmp", (long)getpid());
-	in_fd = open(tmp_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (in_fd < 0) {
-		perror(tmp_path);
-		abort();
-	}
-	snprintf(in_path, sizeof(in_path), "%s", tmp_path);
-	atexit(remove_tmp);
-}
-
-static void input_file_write(const uint8_t *data, size_t size)
-{
-	size_t off = 0;
-
-	if (ftruncate(in_fd, 0) < 0)
-		abort();
-	while (off < size) {
-		ssize_t n = pwrite(in_fd, data + off, size - off, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
-}
 
 /* ---- set-up ------------------------------------------------------------------ */
 
@@ -98,7 +52,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	hs_log_set_level(HS_LOG_ERR);
-	input_file_open();
+	input_file_open("config");
 	demo_cfg = hs_config_load_flags(HS_SRCDIR "/demo/hearsay-demo.yaml",
 	                                 HS_CONFIG_NO_SECRETS, &errs);
 	if (!demo_cfg) {
