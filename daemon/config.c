@@ -9,12 +9,14 @@
 
 #include "config.h"
 #include "log.h"
+#include "plugin.h"
 #include "ytree.h"
 
 #define HS_DEFAULT_STORE HS_LOCALSTATEDIR "/lib/hearsay/db"
 #define HS_DEFAULT_KEY HS_LOCALSTATEDIR "/lib/hearsay/pseudonym.key"
 #define HS_DEFAULT_RULES HS_SYSCONFDIR "/hearsay/rules.d"
 #define HS_DEFAULT_DASHBOARD HS_PKGDATADIR "/dashboard"
+#define HS_DEFAULT_COLLECTORS HS_PKGLIBDIR "/collectors"
 
 char *hs_path_resolve(const char *base_dir, const char *rel)
 {
@@ -230,8 +232,39 @@ static int parse_privacy(hs_config *c, const hs_ynode *root, hs_errs *errs)
 	return rc;
 }
 
+/* Keys the host handles for every plugin source. */
+static const char *const host_keys[] = { "name", "type", "interval", "timeout", "max_size", NULL };
+
+static int parse_plugin_source(hs_config *c, hs_source_cfg *s, const hs_ynode *n,
+                               const hs_ynode *tn, int flags, hs_errs *errs)
+{
+	const hs_ynode *v;
+	int rc = 0;
+
+	s->plugin = hs_plugin_load(s->type, c->collector_path, tn, &s->dl, errs);
+	if (!s->plugin)
+		return -1;
+	s->conf = hs_conf_build(s->plugin, s->name, n, c->base_dir, host_keys,
+	                        flags & HS_CONFIG_NO_SECRETS, errs);
+	if (!s->conf)
+		rc = -1;
+	s->interval_us = 300 * 1000000LL;
+	s->timeout_us = 30 * 1000000LL;
+	s->max_size = 8u << 20;
+	if ((v = hs_ymap_get(n, "interval")) && hs_y_duration(v, "interval", errs, &s->interval_us) == 0 &&
+	    s->interval_us < 1000000) {
+		hs_y_error(v, errs, "interval must be at least 1s");
+		rc = -1;
+	}
+	if ((v = hs_ymap_get(n, "timeout")) && hs_y_duration(v, "timeout", errs, &s->timeout_us) < 0)
+		rc = -1;
+	if ((v = hs_ymap_get(n, "max_size")) && hs_y_size(v, "max_size", errs, &s->max_size) < 0)
+		rc = -1;
+	return rc;
+}
+
 static int parse_source(hs_config *c, hs_source_cfg *s, const hs_ynode *n,
-                        hs_errs *errs)
+                        int flags, hs_errs *errs)
 {
 	const char *name = NULL, *type = NULL;
 	int rc = 0;
@@ -259,8 +292,7 @@ static int parse_source(hs_config *c, hs_source_cfg *s, const hs_ynode *n,
 	if (strcmp(type, "replay") == 0) {
 		if (hs_replay_parse_opts(n, c->base_dir, &s->replay, errs) < 0)
 			rc = -1;
-	} else {
-		hs_y_error(tn, errs, "unknown source type '%s' (available: replay)", type);
+	} else if (parse_plugin_source(c, s, n, tn, flags, errs) < 0) {
 		rc = -1;
 	}
 	for (size_t i = 0; name && i < c->n_sources; i++) {
@@ -364,7 +396,7 @@ static int parse_list(hs_config *c, const hs_ynode *root, const char *key,
 	if (is_src ? !c->sources : !c->routes)
 		return -1;
 	for (size_t i = 0; i < l->n; i++) {
-		int r = is_src ? parse_source(c, &c->sources[c->n_sources], l->items[i], errs)
+		int r = is_src ? parse_source(c, &c->sources[c->n_sources], l->items[i], flags, errs)
 		               : parse_route(c, &c->routes[c->n_routes], l->items[i], flags, errs);
 		if (r < 0)
 			rc = -1;
@@ -385,7 +417,7 @@ hs_config *hs_config_load_flags(const char *path, int flags, hs_errs *errs)
 {
 	static const char *const keys[] = { "log_level", "workers", "queue_size", "store",
 	                                    "rules_dir", "privacy", "listen", "sources",
-	                                    "alerts", NULL };
+	                                    "alerts", "collector_path", "contact", NULL };
 	size_t before = hs_errs_count(errs);
 	hs_ynode *root = NULL;
 	hs_config *c = calloc(1, sizeof(*c));
@@ -419,6 +451,8 @@ hs_config *hs_config_load_flags(const char *path, int flags, hs_errs *errs)
 	get_str(root, "rules_dir", HS_DEFAULT_RULES, c->base_dir, 1, &c->rules_dir, errs);
 	parse_privacy(c, root, errs);
 	parse_listen(c, root, errs);
+	get_str(root, "collector_path", HS_DEFAULT_COLLECTORS, NULL, 0, &c->collector_path, errs);
+	get_str(root, "contact", NULL, NULL, 0, &c->contact, errs);
 	parse_list(c, root, "sources", flags, errs);
 	parse_list(c, root, "alerts", flags, errs);
 	if (hs_errs_count(errs) != before)
@@ -441,6 +475,8 @@ void hs_config_free(hs_config *c)
 		free(c->sources[i].name);
 		free(c->sources[i].type);
 		hs_replay_opts_free(&c->sources[i].replay);
+		hs_conf_free(c->sources[i].conf);
+		hs_plugin_unload(c->sources[i].dl);
 	}
 	free(c->sources);
 	for (size_t i = 0; i < c->n_routes; i++) {
@@ -461,6 +497,8 @@ void hs_config_free(hs_config *c)
 	free(c->key_file);
 	free(c->listen_addr);
 	free(c->dashboard_dir);
+	free(c->collector_path);
+	free(c->contact);
 	free(c);
 }
 

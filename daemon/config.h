@@ -17,11 +17,21 @@
 
 #include "collectors/replay/replay.h"
 
+typedef struct hs_collector hs_collector;
+typedef struct hs_collector_conf hs_collector_conf;
+
 typedef struct hs_source_cfg {
 	char *name;
-	char *type;           /* "replay" */
+	char *type;           /* "replay" (built in) or a collector plugin */
 	int line;             /* position in the config, for messages */
 	hs_replay_opts replay;
+	/* plugin sources: the loaded collector and its settings */
+	const hs_collector *plugin;
+	void *dl;
+	hs_collector_conf *conf;
+	int64_t interval_us;  /* host keys every polled source has */
+	int64_t timeout_us;
+	uint64_t max_size;
 } hs_source_cfg;
 
 typedef struct hs_route_cfg {
@@ -50,6 +60,8 @@ typedef struct hs_config {
 
 	char *rules_dir;
 	char *key_file;
+	char *collector_path; /* ':'-separated directories with NAME.so plugins */
+	char *contact;        /* operator contact for the User-Agent, or NULL */
 
 	char *listen_addr;
 	int listen_port;

@@ -17,6 +17,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "metrics.h"
+#include "poller.h"
 #include "timeutil.h"
 #include "writer.h"
 
@@ -25,7 +26,8 @@
 
 typedef struct src_state {
 	const hs_source_cfg *cfg;
-	hs_replay *replay;
+	hs_replay *replay;       /* a replay source, or */
+	hs_poll_src *poll;       /* a polled plugin source */
 	int64_t due;             /* monotonic us */
 	uint64_t next_seq;       /* feed_seq of the next post handed over */
 	int blocked;
@@ -33,6 +35,7 @@ typedef struct src_state {
 } src_state;
 
 typedef struct xfer {
+	src_state *src;          /* a source's poll, or (NULL) an alert delivery */
 	hs_alert *alert;         /* owned by the transfer while it runs */
 	CURL *easy;
 	struct curl_slist *hdrs;
@@ -150,6 +153,15 @@ static size_t discard_cb(char *buf, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
+/* Transfers in flight, so that shutdown can find them (fetch thread). */
+static void track_active(hs_fetch *f, xfer *x)
+{
+	x->next = f->active;
+	if (f->active)
+		f->active->prev = x;
+	f->active = x;
+}
+
 /* ---- alert delivery ----------------------------------------------------------- */
 
 static void alert_finish(hs_fetch *f, hs_alert *a, hs_alert_state st, const char *err)
@@ -220,10 +232,7 @@ static void alert_start(hs_fetch *f, hs_alert *a)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	if (curl_multi_add_handle(f->multi, e) != CURLM_OK)
 		goto oom;
-	x->next = f->active;
-	if (f->active)
-		f->active->prev = x;
-	f->active = x;
+	track_active(f, x);
 	a->attempts++;
 	return;
 oom:
@@ -300,9 +309,13 @@ static void check_transfers(hs_fetch *f)
 			f->active = x->next;
 		if (x->next)
 			x->next->prev = x->prev;
-		alert_done(f, x, res); /* the alert moves on; the transfer ends */
-		curl_slist_free_all(x->hdrs);
-		curl_easy_cleanup(e);
+		if (x->src) {
+			hs_poll_done(x->src->poll, e, res, hs_mono_us()); /* frees e */
+		} else {
+			alert_done(f, x, res); /* the alert moves on; the transfer ends */
+			curl_slist_free_all(x->hdrs);
+			curl_easy_cleanup(e);
+		}
 		free(x);
 	}
 }
@@ -360,10 +373,41 @@ static int emit_to_intake(void *ud, hs_post *p)
 	return 0;
 }
 
+static void run_poll(hs_fetch *f, src_state *s, int64_t now)
+{
+	emit_ctx c = { f, s };
+	if (hs_poll_flush(s->poll, emit_to_intake, &c)) {
+		if (!s->blocked)
+			HS_INC(intake_full);
+		s->blocked = 1;
+		return;
+	}
+	s->blocked = 0;
+	CURL *e = hs_poll_start(s->poll, now);
+	if (e) {
+		xfer *x = calloc(1, sizeof(*x));
+		if (!x || curl_multi_add_handle(f->multi, e) != CURLM_OK) {
+			free(x);
+			hs_poll_done(s->poll, e, CURLE_OUT_OF_MEMORY, now);
+		} else {
+			x->src = s;
+			x->easy = e;
+			curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+			track_active(f, x);
+		}
+	}
+	s->due = hs_poll_due(s->poll);
+}
+
 static void run_sources(hs_fetch *f, int64_t now)
 {
 	for (size_t i = 0; i < f->n_srcs; i++) {
 		src_state *s = &f->srcs[i];
+		if (s->poll) {
+			if (hs_poll_pending(s->poll) || hs_poll_due(s->poll) <= now)
+				run_poll(f, s, now);
+			continue;
+		}
 		if (s->done || s->due > now)
 			continue;
 		emit_ctx c = { f, s };
@@ -398,9 +442,11 @@ static int64_t next_deadline(hs_fetch *f, int64_t now)
 		if (a->next_try_mono < next)
 			next = a->next_try_mono;
 	if (!atomic_load(&f->stop_intake))
-		for (size_t i = 0; i < f->n_srcs; i++)
-			if (!f->srcs[i].done && f->srcs[i].due < next)
-				next = f->srcs[i].due;
+		for (size_t i = 0; i < f->n_srcs; i++) {
+			int64_t due = f->srcs[i].poll ? hs_poll_due(f->srcs[i].poll) : f->srcs[i].due;
+			if (!f->srcs[i].done && due < next)
+				next = due;
+		}
 	return next;
 }
 
@@ -490,9 +536,12 @@ hs_fetch *hs_fetch_start(hs_daemon *d, hs_alert *pending, hs_errs *errs)
 		src_state *s = &f->srcs[f->n_srcs];
 		s->cfg = sc;
 		s->next_seq = 1;
-		s->replay = hs_replay_open(sc->name, &sc->replay, cursor, errs);
+		if (sc->plugin)
+			s->poll = hs_poll_new(sc, cursor, d->cfg->contact, errs);
+		else
+			s->replay = hs_replay_open(sc->name, &sc->replay, cursor, errs);
 		free(cursor);
-		if (!s->replay)
+		if (!s->replay && !s->poll)
 			goto fail;
 		f->n_srcs++;
 	}
@@ -540,17 +589,23 @@ void hs_fetch_stop(hs_fetch *f)
 			xfer *x = f->active;
 			f->active = x->next;
 			curl_multi_remove_handle(f->multi, x->easy);
-			curl_easy_cleanup(x->easy);
-			hs_alert_free(x->alert);
-			curl_slist_free_all(x->hdrs);
+			if (x->src) {
+				hs_poll_abandon(x->src->poll, x->easy);
+			} else {
+				curl_easy_cleanup(x->easy);
+				hs_alert_free(x->alert);
+				curl_slist_free_all(x->hdrs);
+			}
 			free(x);
 		}
 		curl_multi_cleanup(f->multi);
 	}
 	free_alert_list(f->waiting);
 	free_alert_list(f->inbox);
-	for (size_t i = 0; i < f->n_srcs; i++)
+	for (size_t i = 0; i < f->n_srcs; i++) {
 		hs_replay_close(f->srcs[i].replay);
+		hs_poll_free(f->srcs[i].poll);
+	}
 	free(f->srcs);
 	if (f->epfd >= 0)
 		close(f->epfd);

@@ -22,6 +22,11 @@ typedef struct hs_metrics_t {
 	atomic_uint_fast64_t hits;             /* rule hits committed */
 	atomic_uint_fast64_t rule_limit_events;/* PCRE2 match/depth limit hit */
 	atomic_uint_fast64_t intake_full;      /* times a collector paused */
+	atomic_uint_fast64_t source_polls;     /* HTTP polls finished */
+	atomic_uint_fast64_t source_not_modified;
+	atomic_uint_fast64_t source_items;
+	atomic_uint_fast64_t source_errors;
+	atomic_uint_fast64_t source_parse_errors;
 	atomic_uint_fast64_t replay_lines;
 	atomic_uint_fast64_t replay_bad_lines;
 	atomic_uint_fast64_t store_commits;

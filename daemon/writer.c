@@ -62,8 +62,9 @@ static feed_track *track_get(hs_writer *w, const char *feed)
 	return t;
 }
 
-/* Settle feed_seq `seq` with its cursor; advance over the gap-free prefix.
- * Takes ownership of cursor. */
+/* Settle feed_seq `seq` with its cursor (NULL: this post moves no cursor,
+ * e.g. one of several items of a feed document whose cursor rides on the
+ * last item); advance over the gap-free prefix. Takes ownership of cursor. */
 static int track_settle(feed_track *t, uint64_t seq, char *cursor)
 {
 	if (seq < t->next) { /* cannot happen; be safe */
@@ -90,10 +91,12 @@ static int track_settle(feed_track *t, uint64_t seq, char *cursor)
 		for (size_t i = 0; i < t->n; i++) {
 			if (t->seqs[i] != t->next)
 				continue;
-			free(t->cursor);
-			t->cursor = t->cursors[i];
+			if (t->cursors[i]) { /* a post without a cursor keeps the last one */
+				free(t->cursor);
+				t->cursor = t->cursors[i];
+				t->dirty = 1;
+			}
 			t->next++;
-			t->dirty = 1;
 			t->seqs[i] = t->seqs[t->n - 1];
 			t->cursors[i] = t->cursors[t->n - 1];
 			t->n--;
@@ -219,11 +222,11 @@ static int settle_batch(hs_writer *w, hs_record **recs, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		hs_post *p = recs[i]->post;
-		if (!p->feed || !p->cursor || !p->feed_seq)
+		if (!p->feed || !p->feed_seq)
 			continue;
 		feed_track *ft = track_get(w, p->feed);
-		char *cur = strdup(p->cursor);
-		if (!ft || !cur) {
+		char *cur = p->cursor ? strdup(p->cursor) : NULL;
+		if (!ft || (p->cursor && !cur)) {
 			free(cur);
 			return -1;
 		}

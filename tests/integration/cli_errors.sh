@@ -46,7 +46,7 @@ check "a bad config exits 78" [ "$RC" -eq 78 ]
 for want in "bad.yaml:1:12: log_level must be" "bad.yaml:2:10: workers must be between 1 and 64" \
 	"bad.yaml:5:15: store.batch_time must be a duration" "bad.yaml:7:9: port must be between 0 and 65535" \
 	"bad.yaml:12:12: speed must be a number" "bad.yaml:13:11: duplicate source name 'a'" \
-	"bad.yaml:14:11: unknown source type 'carrier-pigeon'" "bad.yaml:18:10: url must start with http" \
+	"bad.yaml:14:11: unknown source type 'carrier-pigeon': no carrier-pigeon.so in" "bad.yaml:18:10: url must start with http" \
 	"bad.yaml:19:19: min_severity must be" "bad.yaml:20:1: unknown key 'colour'"; do
 	check "reported: $want" grep -qF "$want" "$T/t_bad.out"
 done

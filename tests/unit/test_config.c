@@ -415,8 +415,8 @@ START_TEST(test_err_source_fields)
 	EXPECT1("sources:\n  - name: a\n    type: replay\n", "2:5: replay source has no 'path'");
 	EXPECT1("sources:\n  - name: Demo!\n    type: replay\n    path: x\n",
 	        "2:11: source name 'Demo!' must be 1-64 characters of a-z 0-9 . _ -");
-	EXPECT1("sources:\n  - name: a\n    type: rss\n    path: x\n",
-	        "3:11: unknown source type 'rss' (available: replay)");
+	EXPECT1("sources:\n  - name: a\n    type: rss\n    path: x\ncollector_path: /nonexistent\n",
+	        "3:11: unknown source type 'rss': no rss.so in /nonexistent");
 	EXPECT1("sources:\n"
 	        "  - name: a\n    type: replay\n    path: x\n"
 	        "  - name: b\n    type: replay\n    path: y\n"
@@ -644,14 +644,15 @@ START_TEST(test_all_errors_reported)
 		"  - name: w\n"               /* 12 */
 		"    type: webhook\n"         /* 13 */
 		"    url: ftp://x\n"          /* 14 */
-		"    min_severity: urgent\n"; /* 15 */
+		"    min_severity: urgent\n"  /* 15 */
+		"collector_path: /nonexistent\n";
 	static const char *const want[] = {
 		"1:1: unknown key 'colour' in the configuration",
 		"2:10: workers must be between 1 and 64, not 0",
 		"3:12: log_level must be debug, info, notice, warning or error, not 'loud'",
 		"5:15: store.batch_time must be a duration such as 250ms, 5s, 2m, 1h or 7d, not 'soon'",
 		"7:5: source has no 'name'",
-		"10:11: unknown source type 'rss' (available: replay)",
+		"10:11: unknown source type 'rss': no rss.so in /nonexistent",
 		"14:10: url must start with http:// or https://",
 		"15:19: min_severity must be info, low, medium, high or critical, not 'urgent'",
 	};

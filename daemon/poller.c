@@ -1,0 +1,523 @@
+/* hearsay: HTTP polling of plugin sources (see poller.h). */
+#include "hs_autoconf.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <openssl/rand.h>
+
+#include <hearsay/collector.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "poller.h"
+#include "timeutil.h"
+
+#define HS_BACKOFF_MAX_US (3600 * 1000000LL)
+#define HS_MAX_HDRS 64
+
+struct hs_http_response {
+	long status;
+	const char *body;
+	size_t len;
+	const char *url;
+	const char *ctype;
+	char **hdrs;        /* "name: value" lines of the final response */
+	size_t n_hdrs;
+};
+
+struct hs_host {
+	hs_poll_src *src;
+	int64_t now_us;
+};
+
+struct hs_poll_src {
+	const hs_source_cfg *cfg;
+	void *state;                 /* the plugin's */
+	char ua[256];
+	/* validators and cursors */
+	char *etag, *last_modified, *plugin_cursor;
+	char *new_cursor;            /* set by the plugin during parse */
+	/* schedule */
+	int64_t next_poll;
+	int failures;
+	int in_flight;
+	/* the transfer */
+	char *body;
+	size_t len, cap;
+	int too_big;
+	char **hdrs;
+	size_t n_hdrs;
+	struct curl_slist *req_hdrs;
+	char err[CURL_ERROR_SIZE];
+	/* posts waiting for room in the intake queue */
+	hs_post **pending;
+	size_t n_pending, cap_pending, first_pending;
+};
+
+/* ---- the host API for plugins (fetch thread, inside parse) ------------------- */
+
+long hs_resp_status(const hs_http_response *r) { return r->status; }
+const char *hs_resp_url(const hs_http_response *r) { return r->url; }
+const char *hs_resp_content_type(const hs_http_response *r) { return r->ctype; }
+
+const char *hs_resp_body(const hs_http_response *r, size_t *len)
+{
+	*len = r->len;
+	return r->body;
+}
+
+const char *hs_resp_header(const hs_http_response *r, const char *name)
+{
+	size_t nl = strlen(name);
+	for (size_t i = r->n_hdrs; i-- > 0;) {
+		const char *h = r->hdrs[i];
+		if (strncasecmp(h, name, nl) == 0 && h[nl] == ':') {
+			h += nl + 1;
+			while (*h == ' ' || *h == '\t')
+				h++;
+			return h;
+		}
+	}
+	return NULL;
+}
+
+static int pending_add(hs_poll_src *p, hs_post *post)
+{
+	if (p->n_pending == p->cap_pending) {
+		size_t nc = p->cap_pending ? p->cap_pending * 2 : 64;
+		hs_post **np = realloc(p->pending, nc * sizeof(*np));
+		if (!np)
+			return -1;
+		p->pending = np;
+		p->cap_pending = nc;
+	}
+	p->pending[p->n_pending++] = post;
+	return 0;
+}
+
+void hs_host_emit(hs_host *h, hs_post *post)
+{
+	hs_poll_src *p = h->src;
+	if (!post)
+		return;
+	if (!post->source && !(post->source = strdup(p->cfg->name)))
+		goto drop;
+	free(post->feed);
+	post->feed = strdup(p->cfg->name);
+	if (!post->fetched_us)
+		post->fetched_us = h->now_us;
+	if (!post->feed || pending_add(p, post) < 0)
+		goto drop;
+	return;
+drop:
+	HS_INC(posts_rejected);
+	hs_log_err("source %s: out of memory: a post was dropped and counted", p->cfg->name);
+	hs_post_free(post);
+}
+
+void hs_host_set_cursor(hs_host *h, const char *cursor)
+{
+	free(h->src->new_cursor);
+	h->src->new_cursor = cursor ? strdup(cursor) : NULL;
+}
+
+void hs_host_log(hs_host *h, int prio, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hs_log(prio < HS_LOG_ERR ? HS_LOG_ERR : prio > HS_LOG_DEBUG ? HS_LOG_DEBUG : prio,
+	       "source %s: %s", h->src->cfg->name, msg);
+}
+
+int64_t hs_host_now_us(const hs_host *h)
+{
+	return h->now_us;
+}
+
+/* ---- cursor: {"etag":..,"last_modified":..,"cursor":..} ----------------------- */
+
+static char *cursor_dump(const hs_poll_src *p)
+{
+	json_t *o = json_pack("{s:s?,s:s?,s:s?}", "etag", p->etag, "last_modified",
+	                      p->last_modified, "cursor", p->plugin_cursor);
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return s;
+}
+
+static void cursor_load(hs_poll_src *p, const char *cursor)
+{
+	json_t *o = cursor ? json_loads(cursor, 0, NULL) : NULL;
+	const char *v;
+	if (!o)
+		return;
+	if ((v = json_string_value(json_object_get(o, "etag"))))
+		p->etag = strdup(v);
+	if ((v = json_string_value(json_object_get(o, "last_modified"))))
+		p->last_modified = strdup(v);
+	if ((v = json_string_value(json_object_get(o, "cursor"))))
+		p->plugin_cursor = strdup(v);
+	json_decref(o);
+}
+
+/* ---- set-up ------------------------------------------------------------------------ */
+
+static double rand_unit(void)
+{
+	unsigned v;
+	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+		v = (unsigned)hs_mono_us();
+	return (double)v / 4294967296.0;
+}
+
+hs_poll_src *hs_poll_new(const hs_source_cfg *cfg, const char *cursor,
+                         const char *contact, hs_errs *errs)
+{
+	hs_poll_src *p = calloc(1, sizeof(*p));
+	if (!p) {
+		hs_errs_add(errs, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	p->cfg = cfg;
+	snprintf(p->ua, sizeof(p->ua), "hearsay/%s (local prevention monitoring%s%s)",
+	         PACKAGE_VERSION, contact ? "; +" : "", contact ? contact : "");
+	cursor_load(p, cursor);
+	if (cfg->plugin->init(cfg->conf, &p->state, errs) < 0) {
+		hs_errs_add(errs, NULL, 0, 0, "source %s: the %s collector refused its settings",
+		            cfg->name, cfg->plugin->name);
+		p->state = NULL;
+		hs_poll_free(p);
+		return NULL;
+	}
+	/* First poll soon, spread a little so that many sources do not start
+	 * in the same instant. */
+	p->next_poll = hs_mono_us() + (int64_t)(rand_unit() * 1e6);
+	return p;
+}
+
+static void free_hdrs(hs_poll_src *p)
+{
+	for (size_t i = 0; i < p->n_hdrs; i++)
+		free(p->hdrs[i]);
+	free(p->hdrs);
+	p->hdrs = NULL;
+	p->n_hdrs = 0;
+}
+
+void hs_poll_free(hs_poll_src *p)
+{
+	if (!p)
+		return;
+	if (p->state && p->cfg->plugin->fini)
+		p->cfg->plugin->fini(p->state);
+	for (size_t i = p->first_pending; i < p->n_pending; i++)
+		hs_post_free(p->pending[i]);
+	free(p->pending);
+	free_hdrs(p);
+	curl_slist_free_all(p->req_hdrs);
+	free(p->body);
+	free(p->etag);
+	free(p->last_modified);
+	free(p->plugin_cursor);
+	free(p->new_cursor);
+	free(p);
+}
+
+const char *hs_poll_name(const hs_poll_src *p)
+{
+	return p->cfg->name;
+}
+
+int64_t hs_poll_due(const hs_poll_src *p)
+{
+	if (p->first_pending < p->n_pending)
+		return hs_mono_us() + 2000; /* retry pushing soon */
+	if (p->in_flight)
+		return INT64_MAX;
+	return p->next_poll;
+}
+
+size_t hs_poll_pending(const hs_poll_src *p)
+{
+	return p->n_pending - p->first_pending;
+}
+
+size_t hs_poll_flush(hs_poll_src *p, int (*push)(void *ud, hs_post *post), void *ud)
+{
+	while (p->first_pending < p->n_pending) {
+		if (push(ud, p->pending[p->first_pending]) != 0)
+			return p->n_pending - p->first_pending;
+		p->pending[p->first_pending++] = NULL; /* the queue owns it now */
+	}
+	p->first_pending = p->n_pending = 0;
+	return 0;
+}
+
+/* ---- the transfer ---------------------------------------------------------------- */
+
+static size_t on_body(char *d, size_t size, size_t n, void *ud)
+{
+	hs_poll_src *p = ud;
+	size_t l = size * n;
+	if (p->len + l > p->cfg->max_size) {
+		p->too_big = 1;
+		return 0; /* aborts the transfer */
+	}
+	if (p->len + l + 1 > p->cap) {
+		size_t nc = (p->len + l + 1) * 2;
+		if (nc > p->cfg->max_size + 1)
+			nc = p->cfg->max_size + 1;
+		char *nb = realloc(p->body, nc);
+		if (!nb)
+			return 0;
+		p->body = nb;
+		p->cap = nc;
+	}
+	memcpy(p->body + p->len, d, l);
+	p->len += l;
+	p->body[p->len] = '\0';
+	return l;
+}
+
+static size_t on_header(char *d, size_t size, size_t n, void *ud)
+{
+	hs_poll_src *p = ud;
+	size_t l = size * n;
+	if (l >= 5 && strncmp(d, "HTTP/", 5) == 0) {
+		free_hdrs(p); /* a new response (after a redirect or 100): start over */
+		return l;
+	}
+	while (l && (d[l - 1] == '\r' || d[l - 1] == '\n'))
+		l--;
+	if (l == 0 || p->n_hdrs >= HS_MAX_HDRS || !memchr(d, ':', l))
+		return size * n;
+	char **nh = realloc(p->hdrs, (p->n_hdrs + 1) * sizeof(*nh));
+	if (!nh)
+		return 0;
+	p->hdrs = nh;
+	p->hdrs[p->n_hdrs] = strndup(d, l);
+	if (p->hdrs[p->n_hdrs])
+		p->n_hdrs++;
+	return size * n;
+}
+
+CURL *hs_poll_start(hs_poll_src *p, int64_t now)
+{
+	hs_http_request req;
+	CURL *e;
+	char h[2400];
+
+	if (p->in_flight || p->first_pending < p->n_pending || now < p->next_poll)
+		return NULL;
+	memset(&req, 0, sizeof(req));
+	if (p->cfg->plugin->plan(p->state, p->plugin_cursor, &req) != 0 || !req.url[0]) {
+		p->next_poll = now + p->cfg->interval_us;
+		return NULL;
+	}
+	e = curl_easy_init();
+	if (!e)
+		return NULL;
+	curl_slist_free_all(p->req_hdrs);
+	p->req_hdrs = NULL;
+	snprintf(h, sizeof(h), "Accept: %s", req.accept[0] ? req.accept : "*/*");
+	p->req_hdrs = curl_slist_append(p->req_hdrs, h);
+	for (int i = 0; i < HS_HTTP_MAX_HEADERS && req.headers[i][0]; i++)
+		p->req_hdrs = curl_slist_append(p->req_hdrs, req.headers[i]);
+	if (req.conditional && p->etag) {
+		snprintf(h, sizeof(h), "If-None-Match: %s", p->etag);
+		p->req_hdrs = curl_slist_append(p->req_hdrs, h);
+	}
+	if (req.conditional && p->last_modified) {
+		snprintf(h, sizeof(h), "If-Modified-Since: %s", p->last_modified);
+		p->req_hdrs = curl_slist_append(p->req_hdrs, h);
+	}
+	p->len = 0;
+	p->too_big = 0;
+	p->err[0] = '\0';
+	free_hdrs(p);
+	curl_easy_setopt(e, CURLOPT_URL, req.url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->req_hdrs);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, p->ua);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding libcurl has */
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(p->cfg->timeout_us / 1000));
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)p->cfg->max_size);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, p->err);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, p);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, p);
+	p->in_flight = 1;
+	return e;
+}
+
+/* Seconds to wait from Retry-After (seconds or HTTP date), or -1. */
+static long retry_after_s(const hs_http_response *r)
+{
+	const char *v = hs_resp_header(r, "Retry-After");
+	char *end;
+	if (!v)
+		return -1;
+	long s = strtol(v, &end, 10);
+	if (end != v && (*end == '\0' || isspace((unsigned char)*end)))
+		return s < 0 ? 0 : s;
+	time_t when = curl_getdate(v, NULL);
+	if (when < 0)
+		return -1;
+	long d = (long)(when - hs_now_us() / 1000000);
+	return d < 0 ? 0 : d;
+}
+
+/* Seconds until the rate limit resets when X-RateLimit-Remaining is 0, or -1. */
+static long ratelimit_wait_s(const hs_http_response *r)
+{
+	const char *rem = hs_resp_header(r, "X-RateLimit-Remaining");
+	const char *reset = hs_resp_header(r, "X-RateLimit-Reset");
+	char *end;
+	if (!rem || !reset || strtod(rem, NULL) >= 1.0)
+		return -1;
+	double v = strtod(reset, &end);
+	if (end != reset && (*end == '\0' || isspace((unsigned char)*end))) {
+		long now = (long)(hs_now_us() / 1000000);
+		long s = v > 1e9 ? (long)v - now : (long)v; /* epoch seconds, or seconds left */
+		return s < 0 ? 0 : s;
+	}
+	int64_t t;
+	if (hs_time_parse_rfc3339(reset, &t) == 0) {
+		long s = (long)((t - hs_now_us()) / 1000000);
+		return s < 0 ? 0 : s;
+	}
+	return -1;
+}
+
+static void fail(hs_poll_src *p, int64_t now, const char *why, long wait_s)
+{
+	/* the poll interval, doubling per consecutive failure, at most 1 h */
+	int64_t backoff = p->cfg->interval_us << (p->failures < 12 ? p->failures : 12);
+	if (backoff > HS_BACKOFF_MAX_US)
+		backoff = HS_BACKOFF_MAX_US;
+	backoff = (int64_t)((double)backoff * (0.5 + rand_unit() * 0.5));
+	if (wait_s >= 0 && wait_s * 1000000LL > backoff)
+		backoff = (wait_s > 86400 ? 86400 : wait_s) * 1000000LL;
+	p->failures++;
+	HS_INC(source_errors);
+	/* complain once, then every 10th time, so a dead source does not flood */
+	if (p->failures == 1 || p->failures % 10 == 0)
+		hs_log_warn("source %s: %s (failure %d; next try in %.0fs)", p->cfg->name, why,
+		            p->failures, (double)backoff / 1e6);
+	p->next_poll = now + backoff;
+}
+
+static void schedule_next(hs_poll_src *p, int64_t now, long wait_s)
+{
+	int64_t iv = (int64_t)((double)p->cfg->interval_us * (0.9 + 0.2 * rand_unit()));
+	if (wait_s >= 0 && wait_s * 1000000LL > iv)
+		iv = (wait_s > 86400 ? 86400 : wait_s) * 1000000LL;
+	if (p->failures)
+		hs_log_notice("source %s: recovered after %d failure(s)", p->cfg->name, p->failures);
+	p->failures = 0;
+	p->next_poll = now + iv;
+}
+
+static void keep_validator(char **dst, const char *v)
+{
+	if (!v)
+		return;
+	free(*dst);
+	*dst = strdup(v);
+}
+
+void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
+{
+	hs_http_response r = { 0 };
+	char why[CURL_ERROR_SIZE + 64];
+	char *url = NULL, *ctype = NULL;
+
+	p->in_flight = 0;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &url);
+	curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
+	r.url = url;
+	r.ctype = ctype;
+	r.body = p->body ? p->body : "";
+	r.len = p->len;
+	r.hdrs = p->hdrs;
+	r.n_hdrs = p->n_hdrs;
+	HS_INC(source_polls);
+	if (res != CURLE_OK) {
+		if (p->too_big || res == CURLE_FILESIZE_EXCEEDED)
+			snprintf(why, sizeof(why), "response larger than max_size (%llu bytes)",
+			         (unsigned long long)p->cfg->max_size);
+		else if (res == CURLE_TOO_MANY_REDIRECTS)
+			snprintf(why, sizeof(why), "more than 5 redirects");
+		else
+			snprintf(why, sizeof(why), "%s", p->err[0] ? p->err : curl_easy_strerror(res));
+		fail(p, now, why, -1);
+		goto out;
+	}
+	if (r.status == 304) {
+		HS_INC(source_not_modified);
+		schedule_next(p, now, ratelimit_wait_s(&r));
+		goto out;
+	}
+	if (r.status < 200 || r.status >= 300) {
+		snprintf(why, sizeof(why), "HTTP status %ld from %s", r.status, url ? url : "?");
+		fail(p, now, why, r.status == 429 || r.status == 503 ? retry_after_s(&r)
+		                                                     : ratelimit_wait_s(&r));
+		goto out;
+	}
+	/* A 2xx: let the plugin parse it. */
+	hs_host host = { p, hs_now_us() };
+	size_t before = p->n_pending;
+	free(p->new_cursor);
+	p->new_cursor = NULL;
+	int items = p->cfg->plugin->parse(p->state, &r, &host);
+	if (items < 0) {
+		HS_INC(source_parse_errors);
+		snprintf(why, sizeof(why), "could not parse the response from %s", url ? url : "?");
+		fail(p, now, why, -1);
+		goto out; /* posts emitted before the error still go in */
+	}
+	keep_validator(&p->etag, hs_resp_header(&r, "ETag"));
+	keep_validator(&p->last_modified, hs_resp_header(&r, "Last-Modified"));
+	if (p->new_cursor) {
+		free(p->plugin_cursor);
+		p->plugin_cursor = p->new_cursor;
+		p->new_cursor = NULL;
+	}
+	if (p->n_pending > before) { /* the cursor rides on the last new post */
+		hs_post *last = p->pending[p->n_pending - 1];
+		free(last->cursor);
+		last->cursor = cursor_dump(p);
+	}
+	HS_ADD(source_items, p->n_pending - before);
+	schedule_next(p, now, ratelimit_wait_s(&r));
+out:
+	curl_easy_cleanup(e);
+	free_hdrs(p);
+	p->len = 0;
+}
+
+void hs_poll_abandon(hs_poll_src *p, CURL *easy)
+{
+	p->in_flight = 0;
+	curl_easy_cleanup(easy);
+	free_hdrs(p);
+	p->len = 0;
+}
