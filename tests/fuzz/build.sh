@@ -72,6 +72,8 @@ daemon/fetch.c
 daemon/server.c
 daemon/sdnotify.c
 daemon/daemon.c
+daemon/plugin.c
+daemon/poller.c
 collectors/replay/replay.c
 rules/ruleset.c
 rules/rule_compile.c
