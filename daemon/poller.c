@@ -32,7 +32,10 @@ struct hs_http_response {
 };
 
 struct hs_host {
-	hs_poll_src *src;
+	hs_poll_src *src;        /* the daemon's source, or NULL with ... */
+	int (*sink)(void *ud, hs_post *post); /* ... a sink (hearsayctl parse) */
+	void *ud;
+	const char *name;
 	int64_t now_us;
 };
 
@@ -106,6 +109,14 @@ void hs_host_emit(hs_host *h, hs_post *post)
 	hs_poll_src *p = h->src;
 	if (!post)
 		return;
+	if (!p) {
+		if (!post->source)
+			post->source = strdup(h->name);
+		if (!post->fetched_us)
+			post->fetched_us = h->now_us;
+		h->sink(h->ud, post); /* the sink owns it */
+		return;
+	}
 	if (!post->source && !(post->source = strdup(p->cfg->name)))
 		goto drop;
 	free(post->feed);
@@ -123,6 +134,8 @@ drop:
 
 void hs_host_set_cursor(hs_host *h, const char *cursor)
 {
+	if (!h->src)
+		return;
 	free(h->src->new_cursor);
 	h->src->new_cursor = cursor ? strdup(cursor) : NULL;
 }
@@ -135,7 +148,7 @@ void hs_host_log(hs_host *h, int prio, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	hs_log(prio < HS_LOG_ERR ? HS_LOG_ERR : prio > HS_LOG_DEBUG ? HS_LOG_DEBUG : prio,
-	       "source %s: %s", h->src->cfg->name, msg);
+	       "source %s: %s", h->name, msg);
 }
 
 int64_t hs_host_now_us(const hs_host *h)
@@ -483,7 +496,7 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 		goto out;
 	}
 	/* A 2xx: let the plugin parse it. */
-	hs_host host = { p, hs_now_us() };
+	hs_host host = { p, NULL, NULL, p->cfg->name, hs_now_us() };
 	size_t before = p->n_pending;
 	free(p->new_cursor);
 	p->new_cursor = NULL;
@@ -520,4 +533,13 @@ void hs_poll_abandon(hs_poll_src *p, CURL *easy)
 	curl_easy_cleanup(easy);
 	free_hdrs(p);
 	p->len = 0;
+}
+
+int hs_poll_parse_body(const hs_collector *c, void *state, const char *source,
+                       const char *body, size_t len, const char *url, const char *ctype,
+                       int (*sink)(void *ud, hs_post *post), void *ud)
+{
+	hs_http_response r = { 200, body, len, url, ctype, NULL, 0 };
+	hs_host host = { NULL, sink, ud, source, hs_now_us() };
+	return c->parse(state, &r, &host);
 }

@@ -44,4 +44,11 @@ void hs_poll_done(hs_poll_src *p, CURL *easy, CURLcode res, int64_t now_mono);
  * handle) without treating it as a failure. */
 void hs_poll_abandon(hs_poll_src *p, CURL *easy);
 
+/* Run a collector's parse() on a body outside the daemon (hearsayctl
+ * parse): posts go to sink, which takes ownership. Returns what parse
+ * returned. */
+int hs_poll_parse_body(const hs_collector *c, void *state, const char *source,
+                       const char *body, size_t len, const char *url, const char *ctype,
+                       int (*sink)(void *ud, hs_post *post), void *ud);
+
 #endif

@@ -57,6 +57,13 @@ assert set(p)=={'a1','a2','a3','a4'}, p.keys()
 assert p['a2']['source']=='web' and p['a2']['text']=='I heard they are planning something'
 assert p['a1']['tags']==['townsite']"
 
+"$HEARSAYCTL" parse --collector lines --set url=http://x/ "$T/www/feed.txt" >"$T/parsed.ndjson" 2>"$T/parse.err"
+check "hearsayctl parse prints the collector's posts as NDJSON" "$PY" -c "
+import json; p=[json.loads(l) for l in open('$T/parsed.ndjson')]
+assert [x['source_id'] for x in p]==['a1','a2','a3','a4'] and p[1]['text']=='I heard they are planning something', p"
+"$HEARSAYCTL" parse --collector lines "$T/www/feed.txt" >/dev/null 2>"$T/parse2.err"
+check "hearsayctl parse names a missing required setting" grep -q "lines source has no 'url'" "$T/parse2.err"
+
 # Faults: each logged once with the source name, counted, and survived.
 ERR0=$(metric source_errors)
 echo "status 500" >"$T/web.mode"
