@@ -292,7 +292,8 @@ static int parse_source(hs_config *c, hs_source_cfg *s, const hs_ynode *n,
 	if (strcmp(type, "replay") == 0) {
 		if (hs_replay_parse_opts(n, c->base_dir, &s->replay, errs) < 0)
 			rc = -1;
-	} else if (parse_plugin_source(c, s, n, tn, flags, errs) < 0) {
+	} else if (!(flags & HS_CONFIG_NO_PLUGINS) &&
+	           parse_plugin_source(c, s, n, tn, flags, errs) < 0) {
 		rc = -1;
 	}
 	for (size_t i = 0; name && i < c->n_sources; i++) {

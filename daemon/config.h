@@ -73,8 +73,10 @@ typedef struct hs_config {
 	size_t n_routes;
 } hs_config;
 
-enum { HS_CONFIG_NO_SECRETS = 1 }; /* hs_config_load_flags: skip reading
-                                     * secret files (for hearsayctl) */
+/* hs_config_load_flags: for hearsayctl, which reads the history and needs
+ * neither secrets nor collectors: skip reading secret files, and do not
+ * load or check collector plugins (their sources' own keys go unchecked). */
+enum { HS_CONFIG_NO_SECRETS = 1, HS_CONFIG_NO_PLUGINS = 2 };
 
 /* Returns NULL (and errors in errs) if the file is missing or invalid. */
 hs_config *hs_config_load(const char *path, hs_errs *errs);

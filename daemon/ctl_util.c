@@ -12,7 +12,7 @@ static hs_config *ctl_config(hs_ctl *c)
 
 	if (c->cfg)
 		return c->cfg;
-	c->cfg = hs_config_load_flags(c->config_path, HS_CONFIG_NO_SECRETS, &errs);
+	c->cfg = hs_config_load_flags(c->config_path, HS_CONFIG_NO_SECRETS | HS_CONFIG_NO_PLUGINS, &errs);
 	if (!c->cfg) {
 		for (size_t i = 0; i < errs.n; i++)
 			fprintf(stderr, "hearsayctl: %s\n", errs.msgs[i]);

@@ -201,8 +201,21 @@ static int read_item(struct hs_feed_ctx *c, xmlNodePtr it, struct hs_feed_item *
 	guid = hs_feed_node_text_or_null(c, s.guid, HS_TXT_ONELINE, HS_FEED_MAX_FIELD);
 	if (c->oom)
 		goto fail;
-	if (!guid && c->fmt == F_RSS1)
-		guid = hs_feed_rdf_about(it);
+	if (!guid && c->fmt == F_RSS1) {
+		char *about = hs_feed_rdf_about(it);
+		if (about) {
+			guid = hs_feed_text(about, strlen(about), HS_TXT_ONELINE, HS_FEED_MAX_FIELD);
+			free(about);
+			if (!guid) {
+				c->oom = true;
+				goto fail;
+			}
+			if (!*guid) {
+				free(guid);
+				guid = NULL;
+			}
+		}
+	}
 	if (s.link) {
 		char *href = hs_feed_node_text_or_null(c, s.link, HS_TXT_ONELINE, HS_FEED_MAX_URL + 1);
 		if (!href && !c->oom)

@@ -26,7 +26,8 @@
  *   - unquoted and value-less attributes are quoted (<a href=x checked>);
  *   - unclosed HTML void elements are closed (<br> -> <br/>) and their end
  *     tags dropped, so raw HTML pasted into a description does not swallow
- *     the rest of the item.
+ *     the rest of the item;
+ *   - comments are emptied (see repair()).
  *
  * Newlines inside anything dropped are kept, so libxml2's line numbers in
  * error messages still match the original document.
@@ -540,8 +541,11 @@ static void copy_value(ob *o, const unsigned char *s, size_t i, size_t e)
 }
 
 /* s[i] is just after a start tag's name: copy its attributes well-formed
- * up to and including '>'. empty: make it an empty-element tag. */
-static size_t copy_attrs(ob *o, const unsigned char *s, size_t n, size_t i, bool empty)
+ * up to and including '>'. empty: make it an empty-element tag. last_q:
+ * where the last '"' and '\'' of the document are (n if none), so a value
+ * that is never closed costs no search to the end of the document. */
+static size_t copy_attrs(ob *o, const unsigned char *s, size_t n, size_t i, bool empty,
+                         const size_t last_q[2])
 {
 	bool slash = false;
 
@@ -593,7 +597,9 @@ static size_t copy_attrs(ob *o, const unsigned char *s, size_t n, size_t i, bool
 		ob_byte(o, '=');
 		if (j < n && (s[j] == '"' || s[j] == '\'')) {
 			unsigned char q = s[j];
-			size_t e = j + 1;
+			size_t last = last_q[q == '"' ? 0 : 1], e = j + 1;
+			if (last == n || last <= j)
+				e = n;
 			while (e < n && s[e] != q)
 				e++;
 			if (e < n) {
@@ -663,9 +669,15 @@ static size_t skip_decl(ob *o, const unsigned char *s, size_t n, size_t i)
 	return n;
 }
 
+static size_t last_of(const unsigned char *s, size_t n, unsigned char c)
+{
+	const unsigned char *p = n ? memrchr(s, c, n) : NULL;
+	return p ? (size_t)(p - s) : n;
+}
+
 static void repair(ob *o, const unsigned char *s, size_t n)
 {
-	size_t i = 0, e;
+	size_t i = 0, e, last_q[2] = { last_of(s, n, '"'), last_of(s, n, '\'') };
 
 	while (i < n && s[i] != '<')
 		i++;
@@ -701,10 +713,14 @@ static void repair(ob *o, const unsigned char *s, size_t n)
 		}
 		/* c == '<' */
 		if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+			/* the body goes (but its newlines): nobody reads it, and
+			 * libxml2 reports every "--" in it with a copy of the whole
+			 * comment so far, which is quadratic */
 			e = find(s, n, i + 4, "-->");
-			e = e >= n ? n : e + 3;
-			copy_clean(o, s, i, e);
-			i = e;
+			ob_str(o, "<!--");
+			copy_newlines(o, s, i + 4, e);
+			ob_str(o, "-->");
+			i = e >= n ? n : e + 3;
 		} else if (n - i >= 9 && memcmp(s + i, "<![CDATA[", 9) == 0) {
 			e = find(s, n, i + 9, "]]>");
 			e = e >= n ? n : e + 3;
@@ -740,7 +756,7 @@ static void repair(ob *o, const unsigned char *s, size_t n)
 			while (ne < n && name_char(s[ne]))
 				ne++;
 			ob_put(o, s + i, ne - i);
-			i = copy_attrs(o, s, n, ne, html_void(s + st, ne - st));
+			i = copy_attrs(o, s, n, ne, html_void(s + st, ne - st), last_q);
 		} else {
 			ob_str(o, "&lt;");
 			i++;

@@ -432,11 +432,9 @@ static size_t html_tag(tb *b, const unsigned char *s, size_t n, size_t i)
 				size_t e = j + 1;
 				while (e < n && s[e] != q)
 					e++;
-				if (e < n) {
-					j = e + 1;
-					continue;
-				}
-				/* no closing quote: the tag ends at the next '>' */
+				if (e >= n)
+					return n; /* EOF in a quoted value: HTML drops it all */
+				j = e + 1;
 			}
 			continue;
 		}

@@ -975,6 +975,47 @@ START_TEST(test_field_caps)
 }
 END_TEST
 
+/* Inputs that would take quadratic time in a naive scanner: unclosed
+ * quoted attribute values, unclosed comments and script elements, many
+ * start tags, in the XML and in the HTML inside it. */
+START_TEST(test_pathological)
+{
+	static const char *const units[] = { "<a x=\"", "<a x='", "<!--", "<script>", "<p",
+	                                     "&#", "&amp", "<![CDATA[", "<!DOCTYPE [" };
+	char err[256];
+
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		size_t reps = 40000, ul = strlen(units[u]), len = 0;
+		char *doc = malloc(reps * ul * 2 + 200);
+		coll c = { 0 };
+		int rc;
+
+		ck_assert_ptr_nonnull(doc);
+		len += (size_t)sprintf(doc, "<rss><channel><item><guid>p</guid><description>");
+		for (size_t i = 0; i < reps; i++) {
+			memcpy(doc + len, units[u], ul);
+			len += ul;
+		}
+		len += (size_t)sprintf(doc + len, "</description><title><![CDATA[");
+		for (size_t i = 0; i < reps; i++) {
+			memcpy(doc + len, units[u], ul);
+			len += ul;
+		}
+		len += (size_t)sprintf(doc + len, "]]></title></item></channel></rss>");
+		rc = hs_feed_parse(doc, len, NULL, "test-src", NULL, NOW_US, sink, &c, NULL, err,
+		                   sizeof(err));
+		ck_assert_msg(rc >= -1 && rc <= 1, "unit %zu: rc %d", u, rc);
+		for (size_t i = 0; i < c.n; i++)
+			check_invariants(c.p[i]);
+		coll_free(&c);
+		char *t = hs_html_to_text(doc, len);
+		ck_assert_ptr_nonnull(t);
+		free(t);
+		free(doc);
+	}
+}
+END_TEST
+
 START_TEST(test_sink_stops)
 {
 	coll c = { 0 };
@@ -1342,6 +1383,7 @@ static Suite *feed_suite(void)
 	tcase_add_test(tc, test_big_feed);
 	tcase_add_test(tc, test_item_cap);
 	tcase_add_test(tc, test_field_caps);
+	tcase_add_test(tc, test_pathological);
 	tcase_add_test(tc, test_sink_stops);
 	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_threads);
