@@ -53,7 +53,7 @@ typedef struct hs_js_filter {
  * the #tag facets and record.tags (each once), HS_POST_REPLY when the
  * record has a reply.
  * HS_JS_DELETE: *deleted_id, newly allocated "did/rkey".
- * deleted_id may be NULL if the caller does not want it.
+ * deleted_id and time_us may be NULL if the caller does not want them.
  *
  * Returns 0 with *kind set, or -1 with err ("frame is not valid JSON ...",
  * "commit has no record", "invalid did", ...), *kind = HS_JS_IGNORED and

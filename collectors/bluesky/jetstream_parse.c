@@ -987,7 +987,8 @@ int hs_jetstream_parse_frame(const char *frame, size_t len, const char *source,
 			seterr(err, errlen, "time_us %lld is out of range", (long long)t);
 			return -1;
 		}
-		*time_us = t;
+		if (time_us)
+			*time_us = t;
 		bound = t;
 	}
 	if (f.kind.t != JV_STRING) {

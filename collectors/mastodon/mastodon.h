@@ -74,7 +74,8 @@ typedef enum {
  * holds JSON); an object is accepted too. delete carries the bare id.
  * Boosts and non-public statuses are handled as in parse_statuses.
  * Returns 0 with *kind set (and *post or *deleted_id, newly allocated, for
- * the kinds above; both are NULL otherwise), or -1 with err for a frame that
+ * the kinds above; both are NULL otherwise; deleted_id may be NULL if the
+ * caller does not want it), or -1 with err for a frame that
  * cannot be used, including the server's error frames
  * ({"error":"Unknown stream type","status":400} -> "server error: ..."). */
 int hs_mastodon_parse_stream_frame(const char *frame, size_t len, const char *source,

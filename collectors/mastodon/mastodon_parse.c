@@ -11,21 +11,10 @@
 
 #include <hearsay/post.h>
 
+#include "collectors/rss/feed.h" /* hs_html_to_text: content is HTML */
 #include "timeutil.h"
 #include "utf8.h"
 #include "mastodon.h"
-
-/* HTML to plain text (tags stripped, entities decoded, valid UTF-8), from
- * the rss collector. */
-#if defined(__has_include)
-#if __has_include("collectors/rss/feed.h")
-#include "collectors/rss/feed.h"
-#define HS_HAVE_FEED_H 1
-#endif
-#endif
-#ifndef HS_HAVE_FEED_H
-char *hs_html_to_text(const char *html, size_t len);
-#endif
 
 #define MASTO_MAX_ID 128      /* bytes of a status id */
 #define MASTO_MAX_URL 4096    /* bytes of a URL we keep */
@@ -599,7 +588,8 @@ int hs_mastodon_parse_stream_frame(const char *frame, size_t len, const char *so
 
 	*kind = HS_MASTO_IGNORED;
 	*post = NULL;
-	*deleted_id = NULL;
+	if (deleted_id)
+		*deleted_id = NULL;
 	if (err && errlen)
 		err[0] = '\0';
 	o = json_loadb(frame, len, JSON_ALLOW_NUL, &je);
@@ -662,7 +652,7 @@ int hs_mastodon_parse_stream_frame(const char *frame, size_t len, const char *so
 			seterr(err, errlen, "delete event without a usable id");
 			goto out;
 		}
-		if (!(*deleted_id = strdup(id))) {
+		if (deleted_id && !(*deleted_id = strdup(id))) {
 			seterr(err, errlen, "out of memory");
 			goto out;
 		}

@@ -53,7 +53,7 @@ static const char *const words[] = {
 	"library", "river", "park", "festival", "road", "closed", "open", "new", "great",
 	"really", "think", "people", "town", "weekend", "music", "coffee", "train", "late",
 	"again", "news", "photo", "walk", "dog", "garden", "meeting", "vote", "local",
-	"caf\xc3\xa9", "na\xc3\xafve", "stra\xc3\x9f" "e", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x8c\xa7",
+	"caf\xc3\xa9", "na\xc3\xafve", "stra\303\237e", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x8c\xa7",
 	"\xf0\x9f\x98\x82", "lol", "honestly", "anyone", "know", "why", "\"quoted\"", "50%", "&",
 	"https://news.example/a/1234", "@friend.bsky.social", "#localnews", "#rivertown",
 };

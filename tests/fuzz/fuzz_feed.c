@@ -5,7 +5,7 @@
  * utf-8, iso-8859-1, windows-1252, utf-16, koi8-r, shift_jis, a bogus
  * name) and whether there is a base URL (bit 3). The seeds in
  * corpus/fuzz_feed/ start with such a byte ('0' is "no charset, base
- * URL").
+ * URL"). The rest of the input is also the date string and the HTML.
  *
  * hs_feed_parse() runs on the document; every post it emits is checked:
  * source, non-empty source_id distinct within the document, text never
@@ -135,7 +135,7 @@ static int sink(void *ud, hs_post *p)
 	return 0;
 }
 
-static void fuzz_parse(const uint8_t *data, size_t size)
+static void fuzz_parse(uint8_t opt, const uint8_t *data, size_t size)
 {
 	static const char *const charsets[8] = {
 		NULL, "utf-8", "iso-8859-1", "windows-1252", "utf-16", "koi8-r", "shift_jis",
@@ -145,12 +145,7 @@ static void fuzz_parse(const uint8_t *data, size_t size)
 	hs_feed_info info;
 	char err[256];
 	int rc;
-	uint8_t opt = size ? data[0] : 0;
 
-	if (size) {
-		data++;
-		size--;
-	}
 	memset(err, 'x', sizeof(err));
 	rc = hs_feed_parse((const char *)data, size, charsets[opt & 7], "fuzz",
 	                   (opt & 8) ? NULL : "https://fuzz.example.org/feeds/main.xml",
@@ -207,7 +202,13 @@ static void fuzz_html(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_parse(data, size);
+	uint8_t opt = size ? data[0] : 0;
+
+	if (size) {
+		data++;
+		size--;
+	}
+	fuzz_parse(opt, data, size);
 	fuzz_date(data, size);
 	fuzz_html(data, size);
 	return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <check.h>
+#include <jansson.h>
 
 #include <hearsay/post.h>
 
@@ -464,6 +465,99 @@ START_TEST(test_edge_frames)
 }
 END_TEST
 
+/* The parser's own scanner accepts exactly what json_loadb(JSON_ALLOW_NUL)
+ * accepts (tests/fuzz/fuzz_jetstream.c checks that at large). */
+static bool jansson_accepts(const char *s, size_t n)
+{
+	json_t *o = json_loadb(s, n, JSON_ALLOW_NUL, NULL);
+	json_decref(o);
+	return o != NULL;
+}
+
+START_TEST(test_json_strictness)
+{
+	static const char *const valid[] = {
+		"\n{ \"kind\" :\t\"identity\" , \"time_us\" : 5 }\r\n",
+		"{\"kind\":\"x\",\"a\":[1,-0,0.5,1e-400,-12.5E+3,true,false,null,{},[],\"\\u00e9\\ud83c\\udf27\"]}",
+		"{\"kind\":\"x\",\"i\":-9223372036854775808,\"j\":9223372036854775807}",
+		"{\"kind\":\"x\",\"\":\"empty key\",\"s\":\"\\u0000 NUL in a value is fine\"}",
+		"[]",
+	};
+	static const char *const invalid[] = {
+		"", " ", "{", "}", "{\"kind\":\"x\",}", "{'kind':'x'}", "{\"kind\":\"x\"} x",
+		"{\"kind\":\"a\tb\"}",                 /* raw control character */
+		"{\"kind\":\"\\ud800\"}",             /* lone surrogate */
+		"{\"kind\":\"\\udc00\\ud800\"}",    /* pair in the wrong order */
+		"{\"kind\":\"\\x41\"}",               /* unknown escape */
+		"{\"kind\":\"\xc0\xaf\"}",            /* overlong UTF-8 */
+		"{\"kind\":\"\xed\xa0\x80\"}",       /* UTF-8 surrogate */
+		"{\"kind\":\"\xf4\x90\x80\x80\"}",  /* above U+10FFFF */
+		"{\"kind\":\"x\",\"n\":01}", "{\"kind\":\"x\",\"n\":1.}", "{\"kind\":\"x\",\"n\":-}",
+		"{\"kind\":\"x\",\"n\":.5}", "{\"kind\":\"x\",\"n\":1e}", "{\"kind\":\"x\",\"n\":+1}",
+		"{\"kind\":\"x\",\"n\":9223372036854775808}",  /* too big integer */
+		"{\"kind\":\"x\",\"n\":-9223372036854775809}",
+		"{\"kind\":\"x\",\"n\":1e400}",                /* real overflow */
+		"{\"kind\":\"x\",\"b\":tru}", "{\"kind\":\"x\",\"b\":nulls}", "{\"kind\":\"x\",\"b\":True}",
+		"{\"k\\u0000\":1,\"kind\":\"x\"}",           /* NUL in a key */
+		"\"kind\"", "5", "{\"kind\" \"x\"}", "{\"kind\":\"x\" \"a\":1}", "[1,]", "[1 2]",
+		"\xef\xbb\xbf{\"kind\":\"x\"}",              /* BOM */
+	};
+	result r;
+
+	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		ck_assert_msg(jansson_accepts(valid[i], strlen(valid[i])), "jansson: %s", valid[i]);
+		run_str(valid[i], NULL, NOW, &r);
+		ck_assert_msg(r.rc == 0 || strcmp(r.err, "frame is not a JSON object") == 0, "%zu: %s",
+		              i, r.err);
+	}
+	ck_assert_int_eq(r.rc, -1); /* "[]" */
+	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		ck_assert_msg(!jansson_accepts(invalid[i], strlen(invalid[i])), "jansson: %s", invalid[i]);
+		run_str(invalid[i], NULL, NOW, &r);
+		ck_assert_msg(r.rc == -1 && strncmp(r.err, "frame is not valid JSON", 23) == 0,
+		              "%zu accepted: %s", i, invalid[i]);
+	}
+	/* a raw NUL byte is refused (jansson skips one after a number) */
+	static const char nul[] = "{\"kind\":\"x\",\"n\":1\0}";
+	ck_assert(jansson_accepts(nul, sizeof(nul) - 1));
+	run_buf(nul, sizeof(nul) - 1, NULL, NOW, &r);
+	ck_assert_int_eq(r.rc, -1);
+	ck_assert_str_eq(r.err, "frame is not valid JSON (near byte 17)");
+
+	/* duplicate keys: the last one wins, for whole objects too */
+	run_str("{\"kind\":\"identity\",\"time_us\":1,\"did\":\"did:web:a.example\","
+	        "\"commit\":{\"collection\":\"app.bsky.feed.post\",\"operation\":\"create\","
+	        "\"rkey\":\"first\",\"record\":{\"text\":\"one\"}},\"kind\":\"commit\","
+	        "\"commit\":{\"collection\":\"app.bsky.feed.post\",\"operation\":\"create\","
+	        "\"rkey\":\"second\",\"record\":{\"text\":\"two\",\"langs\":[\"de\"]},"
+	        "\"record\":{\"t\\u0065xt\":\"three\"}},\"time_us\":1778924762329308}", NULL, NOW, &r);
+	ck_assert_msg(r.rc == 0, "%s", r.err);
+	ck_assert_int_eq(r.time_us, T);
+	ck_assert_str_eq(r.post->source_id, "did:web:a.example/second");
+	ck_assert_str_eq(r.post->text, "three"); /* an escaped key is the same key */
+	ck_assert_ptr_null(r.post->lang);        /* langs belonged to the replaced record */
+	done(&r);
+
+	/* nesting: jansson's limit (every value counts, the frame is depth 1) */
+	for (int extra = -1; extra <= 1; extra++) {
+		int depth = JSON_PARSER_MAX_DEPTH + extra - 1; /* arrays inside the frame */
+		size_t n = (size_t)depth * 2 + 32;
+		char *b = malloc(n);
+		size_t o = (size_t)snprintf(b, n, "{\"kind\":\"x\",\"a\":");
+		memset(b + o, '[', (size_t)depth);
+		o += (size_t)depth;
+		memset(b + o, ']', (size_t)depth);
+		o += (size_t)depth;
+		b[o++] = '}';
+		bool ok = jansson_accepts(b, o);
+		ck_assert_int_eq(ok, extra <= 0);
+		run_buf(b, o, NULL, NOW, &r);
+		ck_assert_int_eq(r.rc == 0, ok);
+		free(b);
+	}
+}
+END_TEST
+
 static Suite *jetstream_suite(void)
 {
 	Suite *s = suite_create("jetstream");
@@ -476,6 +570,7 @@ static Suite *jetstream_suite(void)
 	tcase_add_test(tc, test_no_langs_future_nul);
 	tcase_add_test(tc, test_malformed_inline);
 	tcase_add_test(tc, test_edge_frames);
+	tcase_add_test(tc, test_json_strictness);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("filters");

@@ -359,6 +359,33 @@ START_TEST(test_page_bad_and_odd_statuses)
 }
 END_TEST
 
+/* Mastodon's own markup: link text split in invisible/ellipsis spans,
+ * paragraphs, <br>, entities; the text must read like the status does. */
+START_TEST(test_content_html)
+{
+	static const char page[] =
+		"[{\"id\":\"5\",\"created_at\":\"2026-05-16T09:00:00Z\",\"content\":"
+		"\"<p>Read <a href=\\\"https://news.example/a/council-votes\\\" rel=\\\"nofollow\\\">"
+		"<span class=\\\"invisible\\\">https://</span><span class=\\\"ellipsis\\\">"
+		"news.example/a/coun</span><span class=\\\"invisible\\\">cil-votes</span></a> now</p>"
+		"<p>Second&nbsp;line<br />third &#x1F309; &lt;b&gt; caf&eacute;</p>\"}]";
+	size_t bad;
+	char err[200];
+	collect c = { .n = 0 };
+
+	ck_assert_int_eq(hs_mastodon_parse_statuses(page, strlen(page), "s", NOW, sink, &c, NULL,
+	                                            &bad, err, sizeof(err)), 1);
+	hs_post *p = c.posts[0];
+	assert_sane(p);
+	ck_assert_msg(strstr(p->text, "Read https://news.example/a/council-votes now") != NULL, "%s",
+	              p->text);
+	ck_assert_msg(separated(p->text, "now", "Second"), "%s", p->text);
+	ck_assert_msg(separated(p->text, "line", "third"), "%s", p->text);
+	ck_assert_ptr_nonnull(strstr(p->text, "\xf0\x9f\x8c\x89 <b> caf\xc3\xa9"));
+	collect_free(&c);
+}
+END_TEST
+
 /* ---- streaming ------------------------------------------------------------------------------ */
 
 static int frame(const char *name, hs_masto_kind *kind, hs_post **post, char **del, char *err,
@@ -618,6 +645,7 @@ static Suite *mastodon_suite(void)
 	tcase_add_test(tc, test_page_sink_stops);
 	tcase_add_test(tc, test_page_empty_and_errors);
 	tcase_add_test(tc, test_page_bad_and_odd_statuses);
+	tcase_add_test(tc, test_content_html);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("streaming");
