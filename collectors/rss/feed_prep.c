@@ -247,6 +247,15 @@ static int charset_kind(const char *name)
 		"us-ascii", "ascii", "windows-1252", "cp1252", "x-cp1252", "cp819",
 		"iso-ir-100", "ibm819", "ansi_x3.4-1968", NULL
 	};
+	static const char *const web_prefix[] = {
+		"iso-8859-", "iso8859-", "iso_8859-", "latin", "windows-", "cp125", "koi8-",
+		"x-mac-", NULL
+	};
+	static const char *const web[] = {
+		"cp866", "ibm866", "cp874", "macintosh", "tis-620", "shift_jis", "shift-jis",
+		"sjis", "euc-jp", "euc-kr", "gb2312", "gbk", "gb18030", "big5", "big5-hkscs",
+		"iso-2022-jp", NULL
+	};
 	char low[40];
 	size_t i;
 
@@ -264,7 +273,15 @@ static int charset_kind(const char *name)
 	for (i = 0; latin[i]; i++)
 		if (strcmp(low, latin[i]) == 0)
 			return CS_1252;
-	return CS_OTHER;
+	/* iconv only for the legacy charsets web pages use (WHATWG's list,
+	 * roughly): no attacker-chosen exotic converter is ever run */
+	for (i = 0; web_prefix[i]; i++)
+		if (strncmp(low, web_prefix[i], strlen(web_prefix[i])) == 0)
+			return CS_OTHER;
+	for (i = 0; web[i]; i++)
+		if (strcmp(low, web[i]) == 0)
+			return CS_OTHER;
+	return CS_UNKNOWN;
 }
 
 static void set_cs(char *cs, size_t csz, const char *name)

@@ -477,6 +477,17 @@ START_TEST(test_iconv_charset)
 	eq_str("title", c.p[0]->title, "Prix : 5 \xe2\x82\xac");
 	hs_feed_info_free(&info);
 	coll_free(&c);
+
+	/* a charset web pages do not use is never handed to iconv: the bytes
+	 * are guessed instead */
+	const char odd[] = "<?xml version=\"1.0\" encoding=\"ISO-2022-CN-EXT\"?><rss><channel><item>"
+	                   "<guid>k2</guid><title>Caf\xe9</title></item></channel></rss>";
+	ck_assert_int_eq(hs_feed_parse(odd, strlen(odd), "UTF-7", "test-src", NULL, NOW_US, sink,
+	                               &c, &info, err, sizeof(err)), 1);
+	ck_assert_str_eq(info.charset, "windows-1252 (guessed)");
+	eq_str("title", c.p[0]->title, "Caf\xc3\xa9");
+	hs_feed_info_free(&info);
+	coll_free(&c);
 }
 END_TEST
 
