@@ -2,7 +2,6 @@
  * namespaces, attributes, text content, Atom text constructs, languages,
  * links, hashes. */
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -311,8 +310,11 @@ char *hs_feed_hash_hex(struct hs_feed_ctx *c, const char *const *parts, size_t n
 		c->oom = true;
 		return NULL;
 	}
-	for (size_t i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	for (size_t i = 0; i < 16; i++) {
+		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
+	out[32] = '\0';
 	return out;
 }
 

@@ -76,7 +76,7 @@ static bool ob_grow(ob *o, size_t add)
 
 static void ob_put(ob *o, const void *p, size_t n)
 {
-	if (!ob_grow(o, n))
+	if (n == 0 || !ob_grow(o, n))
 		return;
 	memcpy(o->b + o->len, p, n);
 	o->len += n;

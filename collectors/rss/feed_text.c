@@ -173,6 +173,11 @@ static void tb_put(tb *b, uint32_t cp)
  * handled here, everything else is appended. html: newlines are spaces. */
 static void tb_char(tb *b, uint32_t c, bool html)
 {
+	if (c > 0x20 && c < 0x7F && !b->nl && !b->sp && !b->full && b->len < b->max &&
+	    b->len + 1 < b->cap) {
+		b->buf[b->len++] = (char)c; /* the common case */
+		return;
+	}
 	if (c == ' ' || c == '\t' || c == '\f' || c == '\v') {
 		tb_space(b);
 		return;

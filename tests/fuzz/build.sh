@@ -47,7 +47,7 @@ OUT=$(cd "$OUT" && pwd)
 CC=${CC:-clang}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-TARGETS="fuzz_replay_line fuzz_config fuzz_rules_load fuzz_rules_match fuzz_records fuzz_mastodon fuzz_jetstream"
+TARGETS="fuzz_replay_line fuzz_config fuzz_rules_load fuzz_rules_match fuzz_records fuzz_mastodon fuzz_jetstream fuzz_feed"
 
 # Project sources: libhearsay minus nothing (hs_analyse needs the whole
 # daemon: workers.c -> daemon.h, queue, metrics, pseudonym, ...). The two
@@ -79,6 +79,11 @@ collectors/mastodon/mastodon_parse.c
 collectors/bluesky/jetstream_parse.c
 collectors/rss/feed_text.c
 collectors/rss/feed_entities.c
+collectors/rss/feed.c
+collectors/rss/feed_date.c
+collectors/rss/feed_item.c
+collectors/rss/feed_node.c
+collectors/rss/feed_prep.c
 rules/ruleset.c
 rules/rule_compile.c
 rules/rule_match.c
