@@ -20,9 +20,7 @@
 
 #include <hearsay/post.h>
 
-/* Called once per post; it always takes ownership of post. A non-zero
- * return stops the parse after that post. */
-typedef int (*hs_post_sink)(void *ud, hs_post *post);
+/* hs_post_sink is in <hearsay/post.h>. */
 
 /* A REST page (timelines/tag/:hashtag, timelines/public?local=true): a JSON
  * array of Status objects.

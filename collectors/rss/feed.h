@@ -35,11 +35,9 @@ extern "C" {
 #define HS_FEED_MAX_TAGS  64          /* tags per post */
 #define HS_FEED_MAX_URL   8192        /* a longer link is dropped */
 
-/* Called once per post; it always takes ownership of post. A non-zero
- * return stops the parse after that post (which counts as emitted). The
- * same typedef is in collectors/mastodon/mastodon.h; C11 allows the
- * identical redefinition. */
-typedef int (*hs_post_sink)(void *ud, hs_post *post);
+/* Posts go to an hs_post_sink (<hearsay/post.h>): it always takes
+ * ownership; a non-zero return stops the parse after that post (which
+ * counts as emitted). */
 
 /* What the parse learnt about the document (all optional reading). */
 typedef struct hs_feed_info {

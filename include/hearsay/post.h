@@ -44,6 +44,10 @@ typedef struct hs_post {
 	uint64_t id;       /* store id, assigned at commit; 0 before */
 } hs_post;
 
+/* Where a parser hands the posts it makes: the sink always takes ownership
+ * of post; a non-zero return asks the parser to stop. */
+typedef int (*hs_post_sink)(void *ud, hs_post *post);
+
 /* All fields zeroed. Returns NULL on out of memory. */
 hs_post *hs_post_new(void);
 /* Frees the post and every string it owns. NULL is fine. */
