@@ -1,4 +1,4 @@
-/* hearsay unit tests: scratch directories.
+/* hearsay unit tests: scratch directories and fixture files.
  *
  * Each Check test case gets a base directory from an unchecked fixture (it
  * runs in the runner process, so the directory goes away even when a test
@@ -6,6 +6,8 @@
  */
 #ifndef HS_TEST_SCRATCH_H
 #define HS_TEST_SCRATCH_H
+
+#include <stddef.h>
 
 extern char hs_scratch_dir[256];
 
@@ -17,5 +19,9 @@ void hs_scratch_setup(void);
 void hs_scratch_teardown(void);
 /* rm -rf path (no symlinks followed). */
 void hs_scratch_rm_rf(const char *path);
+
+/* Contents of HS_SRCDIR/tests/fixtures/SUBDIR/NAME, NUL-terminated
+ * (fails the test if it cannot be read). Caller frees. */
+char *hs_fixture_load(const char *subdir, const char *name, size_t *len);
 
 #endif

@@ -10,6 +10,8 @@
 
 #include <check.h>
 
+#include "scratch.h"
+
 #include <hearsay/post.h>
 
 #include "collectors/mastodon/mastodon.h"
@@ -29,25 +31,7 @@
 
 static char *load(const char *name, size_t *len)
 {
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/mastodon/%s", HS_SRCDIR, name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return hs_fixture_load("mastodon", name, len);
 }
 
 /* ---- a sink that keeps what it gets ------------------------------------------------------- */
