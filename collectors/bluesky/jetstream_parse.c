@@ -20,7 +20,6 @@
  * tests/fuzz/fuzz_jetstream.c checks it against a jansson-based reference
  * implementation of the same rules. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 
 #include <hearsay/post.h>
 
+#include "collectors/common/parse_util.h"
 #include "timeutil.h"
 #include "utf8.h"
 #include "jetstream.h"
@@ -49,48 +49,12 @@
 #define JS_MAX_DEPTH 2048
 #endif
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	size_t n;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	n = strlen(err);
-	while (n > 0 && !hs_utf8_valid(err, n))
-		err[--n] = '\0';
-}
 
 static inline unsigned char fold(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* A copy of s[0..n) without its NUL bytes (JSON "\u0000"). */
-static char *dup_nonul(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	size_t o = 0;
-
-	if (!d)
-		return NULL;
-	if (!memchr(s, '\0', n)) {
-		memcpy(d, s, n);
-		o = n;
-	} else {
-		for (size_t i = 0; i < n; i++)
-			if (s[i])
-				d[o++] = s[i];
-	}
-	d[o] = '\0';
-	return d;
-}
 
 /* atproto DID syntax: "did:" method ":" id, method [a-z]+, id of
  * [A-Za-z0-9._:%-] not ending in ':' or '%'. It goes into a URL path. */
@@ -149,23 +113,6 @@ static bool prim_eq(const char *a, size_t an, const char *b, size_t bn)
 	return true;
 }
 
-/* Primary subtag, lower-cased; NULL unless it is 2 to 8 ASCII letters. */
-static char *norm_lang(const char *s, size_t n)
-{
-	char buf[9];
-	size_t l = prim_len(s, n);
-
-	if (l < 2 || l > 8)
-		return NULL;
-	for (size_t i = 0; i < l; i++) {
-		unsigned char c = fold((unsigned char)s[i]);
-		if (c < 'a' || c > 'z')
-			return NULL;
-		buf[i] = (char)c;
-	}
-	buf[l] = '\0';
-	return strdup(buf);
-}
 
 /* ASCII case-insensitive search of k[0..kn) in t[0..tn). */
 static bool contains_ci(const char *t, size_t tn, const char *k, size_t kn)
@@ -900,7 +847,7 @@ static hs_post *build_post(const record_view *f, const sview *did, const sview *
 	}
 	if (f->reply.t == JV_OBJECT)
 		p->flags |= HS_POST_REPLY;
-	if (!(p->text = dup_nonul(text->s, text->n)))
+	if (!(p->text = hs_parse_dup_nonul(text->s, text->n)))
 		goto oom;
 	if (source && !(p->source = strdup(source)))
 		goto oom;
@@ -925,7 +872,7 @@ static hs_post *build_post(const record_view *f, const sview *did, const sview *
 				continue;
 			if (sv_get(&l, &lv) < 0)
 				goto oom;
-			p->lang = norm_lang(lv.s, lv.n);
+			p->lang = hs_parse_lang(lv.s, lv.n);
 			free(lv.own);
 		}
 	}
@@ -933,7 +880,7 @@ static hs_post *build_post(const record_view *f, const sview *did, const sview *
 		goto oom;
 	return p;
 oom:
-	seterr(err, errlen, "out of memory");
+	hs_parse_seterr(err, errlen, "out of memory");
 	hs_post_free(p);
 	return NULL;
 }
@@ -970,21 +917,21 @@ int hs_jetstream_parse_frame(const char *frame, size_t len, const char *source,
 	if (l.p != l.end)
 		goto invalid;
 	if (top.t != JV_OBJECT) {
-		seterr(err, errlen, "frame is not a JSON object");
+		hs_parse_seterr(err, errlen, "frame is not a JSON object");
 		return -1;
 	}
 
 	if (f.time_us.t != JV_NONE) {
 		int64_t t;
 		if (f.time_us.t != JV_INT) {
-			seterr(err, errlen, "time_us is not an integer");
+			hs_parse_seterr(err, errlen, "time_us is not an integer");
 			return -1;
 		}
 		t = f.time_us.i;
 		if (t <= 0 || t > JS_MAX_US ||
 		    (now_us > 0 && now_us < JS_MAX_US - JS_FUTURE_SLACK_US &&
 		     t > now_us + JS_FUTURE_SLACK_US)) {
-			seterr(err, errlen, "time_us %lld is out of range", (long long)t);
+			hs_parse_seterr(err, errlen, "time_us %lld is out of range", (long long)t);
 			return -1;
 		}
 		if (time_us)
@@ -992,39 +939,39 @@ int hs_jetstream_parse_frame(const char *frame, size_t len, const char *source,
 		bound = t;
 	}
 	if (f.kind.t != JV_STRING) {
-		seterr(err, errlen, "frame has no kind");
+		hs_parse_seterr(err, errlen, "frame has no kind");
 		return -1;
 	}
 	if (!JV_EQ(&f.kind, "commit"))
 		return 0; /* identity, account, and whatever comes later */
 	if (f.commit.t != JV_OBJECT) {
-		seterr(err, errlen, "commit frame without a commit object");
+		hs_parse_seterr(err, errlen, "commit frame without a commit object");
 		return -1;
 	}
 	if (!JV_EQ(&f.c.collection, JS_POST_COLLECTION)) {
 		if (f.c.collection.t != JV_STRING) {
-			seterr(err, errlen, "commit has no collection");
+			hs_parse_seterr(err, errlen, "commit has no collection");
 			return -1;
 		}
 		return 0; /* not a post (wantedCollections should have kept it away) */
 	}
 	if (f.did.t != JV_STRING || sv_get(&f.did, &did) < 0 || !did_ok(did.s, did.n)) {
-		seterr(err, errlen, "missing or invalid did");
+		hs_parse_seterr(err, errlen, "missing or invalid did");
 		goto out;
 	}
 	if (f.c.rkey.t != JV_STRING || sv_get(&f.c.rkey, &rkey) < 0 || !rkey_ok(rkey.s, rkey.n)) {
-		seterr(err, errlen, "missing or invalid rkey");
+		hs_parse_seterr(err, errlen, "missing or invalid rkey");
 		goto out;
 	}
 	if (f.c.operation.t != JV_STRING) {
-		seterr(err, errlen, "commit has no operation");
+		hs_parse_seterr(err, errlen, "commit has no operation");
 		goto out;
 	}
 	if (JV_EQ(&f.c.operation, "delete")) {
 		if (deleted_id && asprintf(deleted_id, "%.*s/%.*s", (int)did.n, did.s, (int)rkey.n,
 		                           rkey.s) < 0) {
 			*deleted_id = NULL;
-			seterr(err, errlen, "out of memory");
+			hs_parse_seterr(err, errlen, "out of memory");
 			goto out;
 		}
 		*kind = HS_JS_DELETE;
@@ -1036,15 +983,15 @@ int hs_jetstream_parse_frame(const char *frame, size_t len, const char *source,
 		goto out;
 	}
 	if (f.c.record.t != JV_OBJECT) {
-		seterr(err, errlen, "commit has no record");
+		hs_parse_seterr(err, errlen, "commit has no record");
 		goto out;
 	}
 	if (f.c.r.text.t != JV_STRING) {
-		seterr(err, errlen, "post record has no text");
+		hs_parse_seterr(err, errlen, "post record has no text");
 		goto out;
 	}
 	if (sv_get(&f.c.r.text, &text) < 0) {
-		seterr(err, errlen, "out of memory");
+		hs_parse_seterr(err, errlen, "out of memory");
 		goto out;
 	}
 	if (!passes(filter, &text, &f.c.r.langs)) {
@@ -1062,6 +1009,6 @@ out:
 	free(text.own);
 	return rc;
 invalid:
-	seterr(err, errlen, "frame is not valid JSON (near byte %zu)", (size_t)(l.p - frame));
+	hs_parse_seterr(err, errlen, "frame is not valid JSON (near byte %zu)", (size_t)(l.p - frame));
 	return -1;
 }

@@ -1,6 +1,5 @@
 /* hearsay: the `mastodon` collector's parsers (see mastodon.h and
  * docs/collectors/mastodon.md). No state, no I/O: any thread. */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 
 #include <hearsay/post.h>
 
+#include "collectors/common/parse_util.h"
 #include "collectors/rss/feed.h" /* hs_html_to_text: content is HTML */
 #include "timeutil.h"
 #include "utf8.h"
@@ -21,45 +21,7 @@
 #define MASTO_MAX_TAGS 64     /* tags kept per post */
 #define MASTO_MAX_TAG 256     /* bytes of one tag */
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
-/* Formats into err; a message cut short never ends inside a UTF-8
- * sequence (server messages are copied into it). */
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	size_t n;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	n = strlen(err);
-	while (n > 0 && !hs_utf8_valid(err, n))
-		err[--n] = '\0';
-}
-
-/* A copy of s[0..n) without its NUL bytes (JSON "\u0000"). */
-static char *dup_nonul(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	size_t o = 0;
-
-	if (!d)
-		return NULL;
-	if (!memchr(s, '\0', n)) {
-		memcpy(d, s, n);
-		o = n;
-	} else {
-		for (size_t i = 0; i < n; i++)
-			if (s[i])
-				d[o++] = s[i];
-	}
-	d[o] = '\0';
-	return d;
-}
 
 /* v is a string equal to lit (an embedded NUL never matches). */
 static bool jstreq(const json_t *v, const char *lit)
@@ -135,26 +97,6 @@ static char *url_from(const json_t *v)
 	return strdup(json_string_value(v));
 }
 
-/* Primary language subtag, lower-cased: "en-GB" -> "en". NULL if it is not
- * 2 to 8 ASCII letters. */
-static char *norm_lang(const char *s, size_t n)
-{
-	char buf[9];
-	size_t i = 0;
-
-	while (i < n && s[i] != '-' && s[i] != '_') {
-		char c = s[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c < 'a' || c > 'z' || i >= 8)
-			return NULL;
-		buf[i++] = c;
-	}
-	if (i < 2)
-		return NULL;
-	buf[i] = '\0';
-	return strdup(buf);
-}
 
 /* A local account's acct has no domain ("alice"); add the host of the
  * account's profile URL so handles are the same whichever instance they are
@@ -172,7 +114,7 @@ static char *qualified_acct(const json_t *account)
 	an = json_string_length(acct);
 	if (memchr(a, '@', an) || !json_is_string(url) ||
 	    !url_ok(json_string_value(url), json_string_length(url)))
-		return dup_nonul(a, an);
+		return hs_parse_dup_nonul(a, an);
 	u = json_string_value(url);
 	h = strstr(u, "://") + 3;
 	he = h + strcspn(h, "/?#");
@@ -181,15 +123,15 @@ static char *qualified_acct(const json_t *account)
 		if (*q == '@')
 			h = q + 1;
 	if (he == h)
-		return dup_nonul(a, an);
+		return hs_parse_dup_nonul(a, an);
 	for (const char *q = h; q < he; q++) {
 		unsigned char c = (unsigned char)*q;
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
 		      (c >= 'A' && c <= 'Z') || c == '-' || c == '.' || c == ':' ||
 		      c == '[' || c == ']' || c >= 0x80))
-			return dup_nonul(a, an);
+			return hs_parse_dup_nonul(a, an);
 	}
-	char *base = dup_nonul(a, an);
+	char *base = hs_parse_dup_nonul(a, an);
 	char *out = NULL;
 	if (base && asprintf(&out, "%s@%.*s", base, (int)(he - h), h) < 0)
 		out = NULL;
@@ -267,41 +209,41 @@ static char *status_text(const json_t *st, char *why, size_t whylen)
 	char *text, *spoiler, *out;
 
 	if (!content) {
-		seterr(why, whylen, "missing content");
+		hs_parse_seterr(why, whylen, "missing content");
 		return NULL;
 	}
 	if (json_is_null(content)) {
 		text = strdup("");
 	} else if (json_is_string(content)) {
-		char *html = dup_nonul(json_string_value(content), json_string_length(content));
+		char *html = hs_parse_dup_nonul(json_string_value(content), json_string_length(content));
 		text = html ? hs_html_to_text(html, strlen(html)) : NULL;
 		free(html);
 	} else {
-		seterr(why, whylen, "content is not a string");
+		hs_parse_seterr(why, whylen, "content is not a string");
 		return NULL;
 	}
 	if (!text) {
-		seterr(why, whylen, "cannot convert content to text");
+		hs_parse_seterr(why, whylen, "cannot convert content to text");
 		return NULL;
 	}
 	if (!hs_utf8_valid(text, strlen(text))) {
 		char *fixed = hs_utf8_repair(text, strlen(text), NULL);
 		free(text);
 		if (!(text = fixed)) {
-			seterr(why, whylen, "out of memory");
+			hs_parse_seterr(why, whylen, "out of memory");
 			return NULL;
 		}
 	}
 	if (!json_is_string(cw) || json_string_length(cw) == 0)
 		return text;
-	spoiler = dup_nonul(json_string_value(cw), json_string_length(cw));
+	spoiler = hs_parse_dup_nonul(json_string_value(cw), json_string_length(cw));
 	out = NULL;
 	if (spoiler && asprintf(&out, "%s%s%s", spoiler, text[0] ? "\n\n" : "", text) < 0)
 		out = NULL;
 	free(spoiler);
 	free(text);
 	if (!out)
-		seterr(why, whylen, "out of memory");
+		hs_parse_seterr(why, whylen, "out of memory");
 	return out;
 }
 
@@ -319,7 +261,7 @@ static hs_post *build_post(const json_t *st, const char *source, int64_t now_us,
 	*skipped = false;
 	if (rb && !json_is_null(rb)) {
 		if (!json_is_object(rb)) {
-			seterr(why, whylen, "reblog is not an object");
+			hs_parse_seterr(why, whylen, "reblog is not an object");
 			return NULL;
 		}
 		orig = rb;
@@ -331,23 +273,23 @@ static hs_post *build_post(const json_t *st, const char *source, int64_t now_us,
 	}
 	v = json_object_get(orig, "id");
 	if (!json_is_string(v)) {
-		seterr(why, whylen, flags ? "reblog: missing id" : "missing id");
+		hs_parse_seterr(why, whylen, flags ? "reblog: missing id" : "missing id");
 		return NULL;
 	}
 	if (!(id = status_id(orig))) {
-		seterr(why, whylen, flags ? "reblog: unusable id" : "unusable id");
+		hs_parse_seterr(why, whylen, flags ? "reblog: unusable id" : "unusable id");
 		return NULL;
 	}
 	v = json_object_get(orig, "created_at");
 	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v) ||
 	    hs_time_parse_rfc3339(json_string_value(v), &created) < 0) {
-		seterr(why, whylen, "missing or bad created_at");
+		hs_parse_seterr(why, whylen, "missing or bad created_at");
 		return NULL;
 	}
 	if (now_us > 0 && created > now_us)
 		created = now_us; /* a server clock ahead must not date posts in the future */
 	if (!(p = hs_post_new())) {
-		seterr(why, whylen, "out of memory");
+		hs_parse_seterr(why, whylen, "out of memory");
 		return NULL;
 	}
 	p->created_us = created;
@@ -367,12 +309,12 @@ static hs_post *build_post(const json_t *st, const char *source, int64_t now_us,
 		p->author = qualified_acct(v);
 	v = json_object_get(orig, "language");
 	if (json_is_string(v))
-		p->lang = norm_lang(json_string_value(v), json_string_length(v));
+		p->lang = hs_parse_lang(json_string_value(v), json_string_length(v));
 	if (add_tags(p, json_object_get(orig, "tags")) < 0)
 		goto oom;
 	return p;
 oom:
-	seterr(why, whylen, "out of memory");
+	hs_parse_seterr(why, whylen, "out of memory");
 fail:
 	hs_post_free(p);
 	return NULL;
@@ -428,7 +370,7 @@ static int cmp_id(const void *x, const void *y)
 
 static void load_error(const json_error_t *je, const char *what, char *err, size_t errlen)
 {
-	seterr(err, errlen, "%s is not valid JSON (line %d, column %d): %s", what, je->line,
+	hs_parse_seterr(err, errlen, "%s is not valid JSON (line %d, column %d): %s", what, je->line,
 	       je->column, je->text);
 }
 
@@ -442,13 +384,13 @@ static bool server_error(const json_t *o, char *err, size_t errlen)
 	if (!json_is_string(e))
 		return false;
 	if (json_is_string(d))
-		seterr(err, errlen, "server error: %s (%s)", json_string_value(e),
+		hs_parse_seterr(err, errlen, "server error: %s (%s)", json_string_value(e),
 		       json_string_value(d));
 	else if (json_is_integer(s))
-		seterr(err, errlen, "server error: %s (status %lld)", json_string_value(e),
+		hs_parse_seterr(err, errlen, "server error: %s (status %lld)", json_string_value(e),
 		       (long long)json_integer_value(s));
 	else
-		seterr(err, errlen, "server error: %s", json_string_value(e));
+		hs_parse_seterr(err, errlen, "server error: %s", json_string_value(e));
 	return true;
 }
 
@@ -478,7 +420,7 @@ int hs_mastodon_parse_statuses(const char *buf, size_t len, const char *source,
 	}
 	if (!json_is_array(page)) {
 		if (!(json_is_object(page) && server_error(page, err, errlen)))
-			seterr(err, errlen, "expected a JSON array");
+			hs_parse_seterr(err, errlen, "expected a JSON array");
 		json_decref(page);
 		return -1;
 	}
@@ -487,7 +429,7 @@ int hs_mastodon_parse_statuses(const char *buf, size_t len, const char *source,
 		ents = calloc(n, sizeof(*ents));
 		byk = calloc(n, sizeof(*byk));
 		if (!ents || !byk) {
-			seterr(err, errlen, "out of memory");
+			hs_parse_seterr(err, errlen, "out of memory");
 			emitted = -1;
 			goto out;
 		}
@@ -525,7 +467,7 @@ int hs_mastodon_parse_statuses(const char *buf, size_t len, const char *source,
 bad_entry:
 		nbad++;
 		if (err && errlen && !err[0])
-			seterr(err, errlen, "status %zu: %s", i, why);
+			hs_parse_seterr(err, errlen, "status %zu: %s", i, why);
 	}
 
 	/* 2. one post per source_id: the original if present, else the oldest boost */
@@ -556,7 +498,7 @@ bad_entry:
 				continue;
 			nbad++;
 			if (err && errlen && !err[0])
-				seterr(err, errlen, "status %zu: %s", ents[i].idx, why);
+				hs_parse_seterr(err, errlen, "status %zu: %s", ents[i].idx, why);
 			continue;
 		}
 		emitted++;
@@ -566,7 +508,7 @@ bad_entry:
 	/* out of memory here leaves *newest_id NULL: the host fetches the
 	 * page again and its dedup drops what was already emitted */
 	if (newest_id && last && !(*newest_id = strdup(last)))
-		seterr(err, errlen, "out of memory");
+		hs_parse_seterr(err, errlen, "out of memory");
 out:
 	if (bad)
 		*bad = nbad;
@@ -598,13 +540,13 @@ int hs_mastodon_parse_stream_frame(const char *frame, size_t len, const char *so
 		return -1;
 	}
 	if (!json_is_object(o)) {
-		seterr(err, errlen, "expected a JSON object");
+		hs_parse_seterr(err, errlen, "expected a JSON object");
 		goto out;
 	}
 	ev = json_object_get(o, "event");
 	if (!json_is_string(ev)) {
 		if (!server_error(o, err, errlen))
-			seterr(err, errlen, "frame has no event");
+			hs_parse_seterr(err, errlen, "frame has no event");
 		goto out;
 	}
 	pl = json_object_get(o, "payload");
@@ -622,17 +564,17 @@ int hs_mastodon_parse_stream_frame(const char *frame, size_t len, const char *so
 		} else if (json_is_object(pl)) {
 			st = json_incref(pl);
 		} else {
-			seterr(err, errlen, "%s event without a payload", json_string_value(ev));
+			hs_parse_seterr(err, errlen, "%s event without a payload", json_string_value(ev));
 			goto out;
 		}
 		if (!json_is_object(st)) {
-			seterr(err, errlen, "payload is not a JSON object");
+			hs_parse_seterr(err, errlen, "payload is not a JSON object");
 			goto out;
 		}
 		*post = build_post(st, source, now_us, &skipped, why, sizeof(why));
 		if (!*post) {
 			if (!skipped) {
-				seterr(err, errlen, "status: %s", why);
+				hs_parse_seterr(err, errlen, "status: %s", why);
 				goto out;
 			}
 		} else {
@@ -649,11 +591,11 @@ int hs_mastodon_parse_stream_frame(const char *frame, size_t len, const char *so
 			id = num;
 		}
 		if (!id) {
-			seterr(err, errlen, "delete event without a usable id");
+			hs_parse_seterr(err, errlen, "delete event without a usable id");
 			goto out;
 		}
 		if (deleted_id && !(*deleted_id = strdup(id))) {
-			seterr(err, errlen, "out of memory");
+			hs_parse_seterr(err, errlen, "out of memory");
 			goto out;
 		}
 		*kind = HS_MASTO_DELETE;

@@ -75,6 +75,7 @@ daemon/daemon.c
 daemon/plugin.c
 daemon/poller.c
 collectors/replay/replay.c
+collectors/common/parse_util.c
 collectors/mastodon/mastodon_parse.c
 collectors/bluesky/jetstream_parse.c
 collectors/rss/feed_text.c

@@ -1,0 +1,61 @@
+/* hearsay: helpers shared by the collectors' JSON parsers (see parse_util.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse_util.h"
+#include "utf8.h"
+
+void hs_parse_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	n = strlen(err);
+	while (n > 0 && !hs_utf8_valid(err, n))
+		err[--n] = '\0';
+}
+
+char *hs_parse_dup_nonul(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	size_t o = 0;
+
+	if (!d)
+		return NULL;
+	if (!memchr(s, '\0', n)) {
+		memcpy(d, s, n);
+		o = n;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if (s[i])
+				d[o++] = s[i];
+	}
+	d[o] = '\0';
+	return d;
+}
+
+char *hs_parse_lang(const char *s, size_t n)
+{
+	char buf[9];
+	size_t i = 0;
+
+	while (i < n && s[i] != '-' && s[i] != '_') {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c < 'a' || c > 'z' || i >= 8)
+			return NULL;
+		buf[i++] = c;
+	}
+	if (i < 2)
+		return NULL;
+	buf[i] = '\0';
+	return strdup(buf);
+}
