@@ -26,6 +26,7 @@ int ctl_rules(hs_ctl *c, int argc, char **argv);
 int ctl_stats(hs_ctl *c, int argc, char **argv);
 int ctl_alerts(hs_ctl *c, int argc, char **argv);
 int ctl_parse(hs_ctl *c, int argc, char **argv);
+int ctl_fetch(hs_ctl *c, int argc, char **argv);
 
 /* Store path / base URL, from the flags or the config. NULL with a
  * message on stderr if neither says. */

@@ -63,13 +63,48 @@ fail:
 	return NULL;
 }
 
+/* One websocket message per line, as the stream would deliver them. */
+static int parse_frames(const hs_collector *col, void *state, const char *name,
+                        const char *path, char *body, size_t blen)
+{
+	size_t lines = 0, bad = 0, items = 0, line_no = 0;
+	if (!HS_COLLECTOR_HAS(col, stream_frame)) {
+		fprintf(stderr, "hearsayctl: the %s collector has no stream to parse frames of\n", name);
+		return 1;
+	}
+	for (char *p = body, *end = body + blen; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		line_no++;
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (len) {
+			p[len] = '\0';
+			lines++;
+			int n = hs_poll_parse_frame(col, state, "parse", p, len, print_post, NULL);
+			if (n < 0) {
+				bad++;
+				fprintf(stderr, "hearsayctl: %s:%zu: the %s collector could not use this frame\n",
+				        path, line_no, name);
+			} else {
+				items += (size_t)n;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	fprintf(stderr, "hearsayctl: %zu frame(s), %zu item(s), %zu bad\n", lines, items, bad);
+	return bad ? 1 : 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hearsayctl parse --collector NAME [--set KEY=VALUE]... [--url URL]\n"
-	           "                        [--content-type TYPE] FILE\n"
+	           "                        [--content-type TYPE] [--frames] FILE\n"
 	           "  Runs the collector's parser on a saved response (a feed file, a JSON\n"
 	           "  page) and prints the posts as NDJSON. --set gives the source settings\n"
-	           "  the collector needs (e.g. --set url=https://news.example/feed).\n");
+	           "  the collector needs (e.g. --set url=https://news.example/feed).\n"
+	           "  --frames: FILE holds websocket messages, one per line (the default for\n"
+	           "  a collector that only streams, such as bluesky).\n");
 }
 
 int ctl_parse(hs_ctl *c, int argc, char **argv)
@@ -77,7 +112,8 @@ int ctl_parse(hs_ctl *c, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "collector", required_argument, NULL, 'C' }, { "set", required_argument, NULL, 's' },
 		{ "url", required_argument, NULL, 'u' }, { "content-type", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "frames", no_argument, NULL, 'F' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *url = NULL, *ctype = NULL;
 	char *yaml = NULL, *body = NULL;
@@ -88,13 +124,12 @@ int ctl_parse(hs_ctl *c, int argc, char **argv)
 	hs_collector_conf *conf = NULL;
 	void *dl = NULL, *state = NULL;
 	const hs_collector *col = NULL;
-	int opt, rc = 1;
-	(void)c;
+	int opt, rc = 1, frames = 0;
 
 	if (!y)
 		return 1;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "C:s:u:t:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "C:s:u:t:Fh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'C': name = optarg; break;
 		case 's': {
@@ -113,6 +148,7 @@ int ctl_parse(hs_ctl *c, int argc, char **argv)
 		}
 		case 'u': url = optarg; break;
 		case 't': ctype = optarg; break;
+		case 'F': frames = 1; break;
 		case 'h': usage(stdout); rc = 0; goto out;
 		default: usage(stderr); rc = CTL_EX_USAGE; goto out;
 		}
@@ -140,6 +176,12 @@ int ctl_parse(hs_ctl *c, int argc, char **argv)
 	body = read_file(argv[optind], &blen);
 	if (!body) {
 		fprintf(stderr, "hearsayctl: %s: %s\n", argv[optind], strerror(errno));
+		goto out;
+	}
+	if (!col->parse)
+		frames = 1;
+	if (frames) {
+		rc = parse_frames(col, state, name, argv[optind], body, blen);
 		goto out;
 	}
 	char fileurl[4096];

@@ -57,6 +57,7 @@ struct hs_fetch {
 	xfer *active;            /* fetch thread only: transfers in flight */
 	pthread_mutex_t mu;      /* guards inbox */
 	hs_alert *inbox;         /* alerts submitted by the store thread */
+	hs_wsc *wsc;             /* the stream thread, if a source has a stream */
 	atomic_bool stop_intake;
 	atomic_bool stop;
 };
@@ -66,6 +67,11 @@ static void wake(hs_fetch *f)
 	uint64_t one = 1;
 	ssize_t r = write(f->evfd, &one, sizeof(one));
 	(void)r; /* a full eventfd counter still wakes the loop */
+}
+
+static void wake_cb(void *ud)
+{
+	wake(ud);
 }
 
 void hs_fetch_submit_alert(hs_fetch *f, hs_alert *a)
@@ -383,6 +389,13 @@ static void run_poll(hs_fetch *f, src_state *s, int64_t now)
 		return;
 	}
 	s->blocked = 0;
+	hs_poll_stream_step(s->poll, now);
+	if (hs_poll_flush(s->poll, emit_to_intake, &c)) {
+		if (!s->blocked)
+			HS_INC(intake_full);
+		s->blocked = 1;
+		return;
+	}
 	CURL *e = hs_poll_start(s->poll, now);
 	if (e) {
 		xfer *x = calloc(1, sizeof(*x));
@@ -544,6 +557,12 @@ hs_fetch *hs_fetch_start(hs_daemon *d, hs_alert *pending, hs_errs *errs)
 		if (!s->replay && !s->poll)
 			goto fail;
 		f->n_srcs++;
+		if (s->poll && hs_poll_has_stream(s->poll)) {
+			/* the stream thread wakes this one through the eventfd */
+			if (!f->wsc && !(f->wsc = hs_wsc_start(wake_cb, f, errs)))
+				goto fail;
+			hs_poll_set_streams(s->poll, f->wsc);
+		}
 	}
 	if (pthread_create(&f->thread, NULL, fetch_main, f) != 0) {
 		hs_errs_add(errs, NULL, 0, 0, "cannot start the fetch thread");
@@ -602,6 +621,11 @@ void hs_fetch_stop(hs_fetch *f)
 	}
 	free_alert_list(f->waiting);
 	free_alert_list(f->inbox);
+	/* Streams: the owners close their handles, then the stream thread goes. */
+	for (size_t i = 0; i < f->n_srcs; i++)
+		if (f->srcs[i].poll)
+			hs_poll_stream_stop(f->srcs[i].poll);
+	hs_wsc_stop(f->wsc);
 	for (size_t i = 0; i < f->n_srcs; i++) {
 		hs_replay_close(f->srcs[i].replay);
 		hs_poll_free(f->srcs[i].poll);

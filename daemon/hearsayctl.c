@@ -23,7 +23,10 @@ static void usage(FILE *f)
 	        "  rules test FILE|DIR...                run the rules' examples\n"
 	        "  stats [--json]                        counters, queues and store totals\n"
 	        "  alerts [--state S] [--json|--csv]     the alert outbox: sent, pending, failed\n"
-	        "  parse --collector NAME [--set K=V] FILE  a collector's posts from a saved response\n"
+	        "  parse --collector NAME [--set K=V] [--frames] FILE\n"
+	        "                                        a collector's posts from a saved response\n"
+	        "  fetch [--max-requests N] [--seconds S] SOURCE\n"
+	        "                                        one live request for a configured source\n"
 	        "options:\n"
 	        "  -c CONFIG  hearsayd's config (default $HEARSAY_CONFIG or %s/hearsay/hearsay.yaml)\n"
 	        "  -d STORE   the LMDB store directory (instead of the config's store.path)\n"
@@ -69,6 +72,8 @@ int main(int argc, char **argv)
 		rc = ctl_alerts(&c, cargc, cargv);
 	else if (strcmp(cmd, "parse") == 0)
 		rc = ctl_parse(&c, cargc, cargv);
+	else if (strcmp(cmd, "fetch") == 0)
+		rc = ctl_fetch(&c, cargc, cargv);
 	else {
 		fprintf(stderr, "hearsayctl: unknown command '%s'\n", cmd);
 		usage(stderr);

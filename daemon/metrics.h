@@ -27,6 +27,11 @@ typedef struct hs_metrics_t {
 	atomic_uint_fast64_t source_items;
 	atomic_uint_fast64_t source_errors;
 	atomic_uint_fast64_t source_parse_errors;
+	atomic_uint_fast64_t stream_connects;  /* websocket streams opened */
+	atomic_uint_fast64_t stream_failures;  /* streams that closed or failed */
+	atomic_uint_fast64_t stream_messages;
+	atomic_uint_fast64_t stream_bad_messages; /* a collector could not use */
+	atomic_uint_fast64_t stream_skipped;   /* binary or oversized messages */
 	atomic_uint_fast64_t replay_lines;
 	atomic_uint_fast64_t replay_bad_lines;
 	atomic_uint_fast64_t store_commits;

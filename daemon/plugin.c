@@ -1,5 +1,7 @@
 /* hearsay: collector plugins (see plugin.h and include/hearsay/collector.h). */
 #include <dlfcn.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,8 @@
 
 #include "config.h"
 #include "plugin.h"
+#include "timeutil.h"
+#include "utf8.h"
 #include "ytree.h"
 
 typedef struct conf_val {
@@ -41,6 +45,9 @@ const hs_api_fn hs_plugin_host_api[] = {
 	(hs_api_fn)hs_errs_add, (hs_api_fn)hs_conf_source, (hs_api_fn)hs_conf_string,
 	(hs_api_fn)hs_conf_int, (hs_api_fn)hs_conf_bool, (hs_api_fn)hs_conf_double,
 	(hs_api_fn)hs_conf_duration_us, (hs_api_fn)hs_conf_list, (hs_api_fn)hs_conf_secret,
+	(hs_api_fn)hs_host_poll_now, (hs_api_fn)hs_host_version,
+	/* not public, but the in-tree collectors' parsers use them */
+	(hs_api_fn)hs_utf8_valid, (hs_api_fn)hs_utf8_repair, (hs_api_fn)hs_time_parse_rfc3339,
 };
 
 static int plugin_name_ok(const char *s)
@@ -111,8 +118,15 @@ const hs_collector *hs_plugin_load(const char *name, const char *search_path,
 		           name, c->abi, HS_COLLECTOR_ABI);
 		goto fail;
 	}
-	if (c->size < sizeof(hs_collector) || !c->name || strcmp(c->name, name) != 0 ||
-	    !c->init || !c->plan || !c->parse || !c->keys) {
+	/* Revision 1 ended with parse; later fields are optional. A plugin
+	 * needs HTTP (plan and parse), a stream (stream_plan and stream_frame),
+	 * or both. */
+	bool http = c->size >= offsetof(hs_collector, parse) + sizeof(c->parse) && c->plan &&
+	            c->parse;
+	bool ws = HS_COLLECTOR_HAS(c, stream_plan) && HS_COLLECTOR_HAS(c, stream_frame);
+	if (c->size < offsetof(hs_collector, parse) + sizeof(c->parse) || !c->name ||
+	    strcmp(c->name, name) != 0 || !c->init || !c->keys || (!http && !ws) ||
+	    (!c->plan != !c->parse)) {
 		hs_y_error(at, errs, "collector '%s' has an incomplete or mismatched descriptor", name);
 		goto fail;
 	}
@@ -203,6 +217,8 @@ static int set_value(conf_val *v, const hs_ynode *n, const char *text, const cha
 	hs_ynode tmp;
 	const char *s;
 
+	if (!n && !*text && (k->type == HS_KEY_SECRET_FILE || k->type == HS_KEY_PATH))
+		return 0; /* an optional file, not set */
 	if (!n) { /* a default: parse it as if it were a plain scalar */
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.type = HS_Y_SCALAR;

@@ -16,52 +16,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "poller.h"
+#include "poller_int.h"
 #include "timeutil.h"
-
-#define HS_BACKOFF_MAX_US (3600 * 1000000LL)
-#define HS_MAX_HDRS 64
-
-struct hs_http_response {
-	long status;
-	const char *body;
-	size_t len;
-	const char *url;
-	const char *ctype;
-	char **hdrs;        /* "name: value" lines of the final response */
-	size_t n_hdrs;
-};
-
-struct hs_host {
-	hs_poll_src *src;        /* the daemon's source, or NULL with ... */
-	int (*sink)(void *ud, hs_post *post); /* ... a sink (hearsayctl parse) */
-	void *ud;
-	const char *name;
-	int64_t now_us;
-};
-
-struct hs_poll_src {
-	const hs_source_cfg *cfg;
-	void *state;                 /* the plugin's */
-	char ua[256];
-	/* validators and cursors */
-	char *etag, *last_modified, *plugin_cursor;
-	char *new_cursor;            /* set by the plugin during parse */
-	/* schedule */
-	int64_t next_poll;
-	int failures;
-	int in_flight;
-	/* the transfer */
-	char *body;
-	size_t len, cap;
-	int too_big;
-	char **hdrs;
-	size_t n_hdrs;
-	struct curl_slist *req_hdrs;
-	char err[CURL_ERROR_SIZE];
-	/* posts waiting for room in the intake queue */
-	hs_post **pending;
-	size_t n_pending, cap_pending, first_pending;
-};
 
 /* ---- the host API for plugins (fetch thread, inside parse) ------------------- */
 
@@ -156,15 +112,44 @@ int64_t hs_host_now_us(const hs_host *h)
 	return h->now_us;
 }
 
+void hs_host_poll_now(hs_host *h)
+{
+	if (h->src)
+		h->src->poll_now = true;
+}
+
+const char *hs_host_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
 /* ---- cursor: {"etag":..,"last_modified":..,"cursor":..} ----------------------- */
 
-static char *cursor_dump(const hs_poll_src *p)
+char *hs_poll_cursor_dump(const hs_poll_src *p)
 {
 	json_t *o = json_pack("{s:s?,s:s?,s:s?}", "etag", p->etag, "last_modified",
 	                      p->last_modified, "cursor", p->plugin_cursor);
 	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return s;
+}
+
+void hs_poll_take_cursor(hs_poll_src *p)
+{
+	if (!p->new_cursor)
+		return;
+	free(p->plugin_cursor);
+	p->plugin_cursor = p->new_cursor;
+	p->new_cursor = NULL;
+}
+
+void hs_poll_attach_cursor(hs_poll_src *p, size_t before)
+{
+	if (p->n_pending > before) {
+		hs_post *last = p->pending[p->n_pending - 1];
+		free(last->cursor);
+		last->cursor = hs_poll_cursor_dump(p);
+	}
 }
 
 static void cursor_load(hs_poll_src *p, const char *cursor)
@@ -184,7 +169,7 @@ static void cursor_load(hs_poll_src *p, const char *cursor)
 
 /* ---- set-up ------------------------------------------------------------------------ */
 
-static double rand_unit(void)
+double hs_poll_jitter(void)
 {
 	unsigned v;
 	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
@@ -213,7 +198,7 @@ hs_poll_src *hs_poll_new(const hs_source_cfg *cfg, const char *cursor,
 	}
 	/* First poll soon, spread a little so that many sources do not start
 	 * in the same instant. */
-	p->next_poll = hs_mono_us() + (int64_t)(rand_unit() * 1e6);
+	p->next_poll = hs_mono_us() + (int64_t)(hs_poll_jitter() * 1e6);
 	return p;
 }
 
@@ -230,6 +215,7 @@ void hs_poll_free(hs_poll_src *p)
 {
 	if (!p)
 		return;
+	hs_poll_stream_stop(p);
 	if (p->state && p->cfg->plugin->fini)
 		p->cfg->plugin->fini(p->state);
 	for (size_t i = p->first_pending; i < p->n_pending; i++)
@@ -250,13 +236,18 @@ const char *hs_poll_name(const hs_poll_src *p)
 	return p->cfg->name;
 }
 
-int64_t hs_poll_due(const hs_poll_src *p)
+int64_t hs_poll_due(hs_poll_src *p)
 {
 	if (p->first_pending < p->n_pending)
 		return hs_mono_us() + 2000; /* retry pushing soon */
-	if (p->in_flight)
-		return INT64_MAX;
-	return p->next_poll;
+	int64_t due = p->in_flight || !p->cfg->plugin->plan ? INT64_MAX : p->next_poll;
+	int64_t ws = hs_poll_stream_due(p);
+	return ws < due ? ws : due;
+}
+
+bool hs_poll_wants_more(const hs_poll_src *p, int64_t now)
+{
+	return p->cfg->plugin->plan && !p->in_flight && p->failures == 0 && p->next_poll <= now;
 }
 
 size_t hs_poll_pending(const hs_poll_src *p)
@@ -329,7 +320,8 @@ CURL *hs_poll_start(hs_poll_src *p, int64_t now)
 	CURL *e;
 	char h[2400];
 
-	if (p->in_flight || p->first_pending < p->n_pending || now < p->next_poll)
+	if (!p->cfg->plugin->plan || p->in_flight || p->first_pending < p->n_pending ||
+	    now < p->next_poll)
 		return NULL;
 	memset(&req, 0, sizeof(req));
 	if (p->cfg->plugin->plan(p->state, p->plugin_cursor, &req) != 0 || !req.url[0]) {
@@ -358,6 +350,8 @@ CURL *hs_poll_start(hs_poll_src *p, int64_t now)
 	p->err[0] = '\0';
 	free_hdrs(p);
 	curl_easy_setopt(e, CURLOPT_URL, req.url);
+	if (strcmp(req.method, "POST") == 0) /* copied: req is gone after this call */
+		curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req.body);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, p->req_hdrs);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, p->ua);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* every encoding libcurl has */
@@ -425,7 +419,7 @@ static void fail(hs_poll_src *p, int64_t now, const char *why, long wait_s)
 	int64_t backoff = p->cfg->interval_us << (p->failures < 12 ? p->failures : 12);
 	if (backoff > HS_BACKOFF_MAX_US)
 		backoff = HS_BACKOFF_MAX_US;
-	backoff = (int64_t)((double)backoff * (0.5 + rand_unit() * 0.5));
+	backoff = (int64_t)((double)backoff * (0.5 + hs_poll_jitter() * 0.5));
 	if (wait_s >= 0 && wait_s * 1000000LL > backoff)
 		backoff = (wait_s > 86400 ? 86400 : wait_s) * 1000000LL;
 	p->failures++;
@@ -439,7 +433,7 @@ static void fail(hs_poll_src *p, int64_t now, const char *why, long wait_s)
 
 static void schedule_next(hs_poll_src *p, int64_t now, long wait_s)
 {
-	int64_t iv = (int64_t)((double)p->cfg->interval_us * (0.9 + 0.2 * rand_unit()));
+	int64_t iv = (int64_t)((double)p->cfg->interval_us * (0.9 + 0.2 * hs_poll_jitter()));
 	if (wait_s >= 0 && wait_s * 1000000LL > iv)
 		iv = (wait_s > 86400 ? 86400 : wait_s) * 1000000LL;
 	if (p->failures)
@@ -493,6 +487,10 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 		snprintf(why, sizeof(why), "HTTP status %ld from %s", r.status, url ? url : "?");
 		fail(p, now, why, r.status == 429 || r.status == 503 ? retry_after_s(&r)
 		                                                     : ratelimit_wait_s(&r));
+		if (HS_COLLECTOR_HAS(p->cfg->plugin, failed)) {
+			hs_host host = { p, NULL, NULL, p->cfg->name, hs_now_us() };
+			p->cfg->plugin->failed(p->state, &r, &host);
+		}
 		goto out;
 	}
 	/* A 2xx: let the plugin parse it. */
@@ -509,19 +507,14 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	}
 	keep_validator(&p->etag, hs_resp_header(&r, "ETag"));
 	keep_validator(&p->last_modified, hs_resp_header(&r, "Last-Modified"));
-	if (p->new_cursor) {
-		free(p->plugin_cursor);
-		p->plugin_cursor = p->new_cursor;
-		p->new_cursor = NULL;
-	}
-	if (p->n_pending > before) { /* the cursor rides on the last new post */
-		hs_post *last = p->pending[p->n_pending - 1];
-		free(last->cursor);
-		last->cursor = cursor_dump(p);
-	}
+	hs_poll_take_cursor(p);
+	hs_poll_attach_cursor(p, before); /* the cursor rides on the last new post */
 	HS_ADD(source_items, p->n_pending - before);
 	schedule_next(p, now, ratelimit_wait_s(&r));
+	if (p->poll_now) /* the next page, or the request after a token */
+		p->next_poll = now;
 out:
+	p->poll_now = false;
 	curl_easy_cleanup(e);
 	free_hdrs(p);
 	p->len = 0;
@@ -542,4 +535,17 @@ int hs_poll_parse_body(const hs_collector *c, void *state, const char *source,
 	hs_http_response r = { 200, body, len, url, ctype, NULL, 0 };
 	hs_host host = { NULL, sink, ud, source, hs_now_us() };
 	return c->parse(state, &r, &host);
+}
+
+int hs_poll_parse_frame(const hs_collector *c, void *state, const char *source,
+                        const char *msg, size_t len, int (*sink)(void *ud, hs_post *post),
+                        void *ud)
+{
+	hs_host host = { NULL, sink, ud, source, hs_now_us() };
+	return c->stream_frame(state, msg, len, &host);
+}
+
+int hs_poll_failures(const hs_poll_src *p)
+{
+	return p->failures;
 }

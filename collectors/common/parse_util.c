@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "parse_util.h"
 #include "utf8.h"
 
@@ -58,4 +60,24 @@ char *hs_parse_lang(const char *s, size_t n)
 		return NULL;
 	buf[i] = '\0';
 	return strdup(buf);
+}
+
+int hs_parse_id_cmp(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (!a || !b)
+		return a ? 1 : b ? -1 : 0;
+	la = strlen(a);
+	lb = strlen(b);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+void hs_parse_json_error(const struct json_error_t *je, const char *what, char *err,
+                         size_t errlen)
+{
+	hs_parse_seterr(err, errlen, "%s is not valid JSON (line %d, column %d): %s", what,
+	                je->line, je->column, je->text);
 }

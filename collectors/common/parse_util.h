@@ -1,5 +1,5 @@
 /* hearsay: small helpers shared by the collectors' JSON parsers (Mastodon,
- * Jetstream). Pure functions; any thread. */
+ * Jetstream, Reddit). Pure functions; any thread. */
 #ifndef HS_PARSE_UTIL_H
 #define HS_PARSE_UTIL_H
 
@@ -15,5 +15,14 @@ char *hs_parse_dup_nonul(const char *s, size_t n);
 /* The primary language subtag of s[0..n) lower-cased ("en-GB", "EN_gb" ->
  * "en"), newly allocated; NULL unless it is 2 to 8 ASCII letters. */
 char *hs_parse_lang(const char *s, size_t n);
+/* Order of two opaque ids that sort by length, then bytewise (Mastodon's
+ * numeric snowflakes, Reddit's base-36 fullnames). NULL sorts before
+ * everything. <0, 0 or >0. */
+int hs_parse_id_cmp(const char *a, const char *b);
+/* "WHAT is not valid JSON (line L, column C): why" into err, from jansson's
+ * error record. */
+struct json_error_t;
+void hs_parse_json_error(const struct json_error_t *je, const char *what, char *err,
+                         size_t errlen);
 
 #endif

@@ -322,15 +322,7 @@ fail:
 
 int hs_mastodon_id_cmp(const char *a, const char *b)
 {
-	size_t la, lb;
-
-	if (!a || !b)
-		return a ? 1 : b ? -1 : 0;
-	la = strlen(a);
-	lb = strlen(b);
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	return strcmp(a, b);
+	return hs_parse_id_cmp(a, b);
 }
 
 /* ---- REST pages ------------------------------------------------------------ */
@@ -366,12 +358,6 @@ static int cmp_id(const void *x, const void *y)
 	if (c)
 		return c;
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
-static void load_error(const json_error_t *je, const char *what, char *err, size_t errlen)
-{
-	hs_parse_seterr(err, errlen, "%s is not valid JSON (line %d, column %d): %s", what, je->line,
-	       je->column, je->text);
 }
 
 /* {"error":"...","error_description":"..."} as Mastodon answers 4xx/5xx. */
@@ -415,7 +401,7 @@ int hs_mastodon_parse_statuses(const char *buf, size_t len, const char *source,
 		err[0] = '\0';
 	page = json_loadb(buf, len, JSON_ALLOW_NUL, &je);
 	if (!page) {
-		load_error(&je, "page", err, errlen);
+		hs_parse_json_error(&je, "page", err, errlen);
 		return -1;
 	}
 	if (!json_is_array(page)) {
@@ -536,7 +522,7 @@ int hs_mastodon_parse_stream_frame(const char *frame, size_t len, const char *so
 		err[0] = '\0';
 	o = json_loadb(frame, len, JSON_ALLOW_NUL, &je);
 	if (!o) {
-		load_error(&je, "frame", err, errlen);
+		hs_parse_json_error(&je, "frame", err, errlen);
 		return -1;
 	}
 	if (!json_is_object(o)) {
@@ -558,7 +544,7 @@ int hs_mastodon_parse_stream_frame(const char *frame, size_t len, const char *so
 			st = json_loadb(json_string_value(pl), json_string_length(pl),
 			                JSON_ALLOW_NUL, &je);
 			if (!st) {
-				load_error(&je, "payload", err, errlen);
+				hs_parse_json_error(&je, "payload", err, errlen);
 				goto out;
 			}
 		} else if (json_is_object(pl)) {

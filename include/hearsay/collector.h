@@ -21,7 +21,9 @@
  *   };
  *
  * The host refuses a plugin whose `abi` differs from its own, and a source
- * config that uses a key the plugin does not declare. Every callback runs on
+ * config that uses a key the plugin does not declare. The descriptor only
+ * grows at its end within one ABI version; `size` tells the host which
+ * callbacks a plugin knows. Every callback runs on
  * the host's fetch thread, one at a time per source; a plugin needs no locks
  * for its own state. Build out of tree with `pkg-config --cflags hearsay`.
  */
@@ -89,7 +91,18 @@ typedef struct hs_http_request {
 	char accept[256];                       /* "" = host default */
 	char headers[HS_HTTP_MAX_HEADERS][512]; /* "" ends the list */
 	bool conditional;                       /* send If-None-Match / If-Modified-Since */
+	/* Since revision 2 of ABI 1 (a plugin built before leaves them zero): */
+	char method[8];                         /* "" = GET, or "POST" */
+	char body[2048];                        /* the POST body; sent as
+	                                         * application/x-www-form-urlencoded
+	                                         * unless headers name a Content-Type */
 } hs_http_request;
+
+/* A websocket stream to open (ws:// or wss://). The host adds User-Agent. */
+typedef struct hs_ws_request {
+	char url[2048];
+	char headers[HS_HTTP_MAX_HEADERS][512]; /* "Name: value"; "" ends the list */
+} hs_ws_request;
 
 typedef struct hs_http_response hs_http_response;
 long hs_resp_status(const hs_http_response *r);
@@ -110,6 +123,12 @@ void hs_host_set_cursor(hs_host *h, const char *cursor);
 void hs_host_log(hs_host *h, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int64_t hs_host_now_us(const hs_host *h);
+/* Poll again as soon as the posts emitted so far are handed over, instead
+ * of waiting for the interval: the next page of a backlog, or the request
+ * that follows a token or instance check. */
+void hs_host_poll_now(hs_host *h);
+/* The hearsay version, e.g. "0.3.0", for User-Agent strings. */
+const char *hs_host_version(void);
 
 /* ---- the descriptor ------------------------------------------------------------ */
 
@@ -133,7 +152,38 @@ typedef struct hs_collector {
 	 * set the cursor. Return the number of items seen, or -1 with a reason
 	 * logged: the host counts it as a parse error for the source. */
 	int (*parse)(void *state, const hs_http_response *resp, hs_host *host);
+
+	/* ---- since revision 2 of ABI 1: the host uses these only when
+	 * `size` covers them, so a plugin built against revision 1 loads
+	 * unchanged. All optional (NULL). ---- */
+
+	/* A final response that was not 2xx or 304 (the host has already
+	 * scheduled its retry with backoff and logged the status). Lets the
+	 * plugin say what it means ("this server disabled public timelines")
+	 * or change its next plan (drop an expired token). */
+	void (*failed)(void *state, const hs_http_response *resp, hs_host *host);
+
+	/* A websocket stream, alone or beside HTTP polling. The host opens the
+	 * stream that stream_plan describes (called before every connect with
+	 * the persisted cursor; -1 = not now, ask again after a backoff),
+	 * reconnects with exponential backoff and jitter when it closes, and
+	 * hands every complete text message to stream_frame, in order, on the
+	 * fetch thread. stream_frame emits posts and sets the cursor like
+	 * parse() and returns the number of items, or -1 for a message it
+	 * could not use (counted; the stream stays open). stream_state tells
+	 * the plugin the stream is up (why NULL) or down (why says) - the
+	 * place to ask for an HTTP backfill with hs_host_poll_now. While a
+	 * stream source has plan, the host also polls it by HTTP at its
+	 * interval; plan returns -1 to skip a poll it does not need. A plugin
+	 * may leave plan and parse NULL when it has stream_plan. */
+	int (*stream_plan)(void *state, const char *cursor, hs_ws_request *req);
+	int (*stream_frame)(void *state, const char *msg, size_t len, hs_host *host);
+	void (*stream_state)(void *state, bool up, const char *why, hs_host *host);
 } hs_collector;
+
+/* Does descriptor c (of size c->size) have field f? */
+#define HS_COLLECTOR_HAS(c, f) \
+	((c)->size >= offsetof(hs_collector, f) + sizeof(((hs_collector *)0)->f) && (c)->f)
 
 #ifdef __cplusplus
 }

@@ -47,7 +47,7 @@ OUT=$(cd "$OUT" && pwd)
 CC=${CC:-clang}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-TARGETS="fuzz_replay_line fuzz_config fuzz_rules_load fuzz_rules_match fuzz_records fuzz_mastodon fuzz_jetstream fuzz_feed"
+TARGETS="fuzz_replay_line fuzz_config fuzz_rules_load fuzz_rules_match fuzz_records fuzz_mastodon fuzz_jetstream fuzz_feed fuzz_reddit"
 
 # Project sources: libhearsay minus nothing (hs_analyse needs the whole
 # daemon: workers.c -> daemon.h, queue, metrics, pseudonym, ...). The two
@@ -74,9 +74,12 @@ daemon/sdnotify.c
 daemon/daemon.c
 daemon/plugin.c
 daemon/poller.c
+daemon/poll_stream.c
+daemon/wsclient.c
 collectors/replay/replay.c
 collectors/common/parse_util.c
 collectors/mastodon/mastodon_parse.c
+collectors/reddit/reddit_parse.c
 collectors/bluesky/jetstream_parse.c
 collectors/rss/feed_text.c
 collectors/rss/feed_entities.c

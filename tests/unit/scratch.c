@@ -7,6 +7,8 @@
 
 #include <check.h>
 
+#include <hearsay/post.h>
+
 #include "scratch.h"
 
 char hs_scratch_dir[256];
@@ -73,4 +75,19 @@ char *hs_fixture_load(const char *subdir, const char *name, size_t *len)
 	buf[n] = '\0';
 	*len = (size_t)n;
 	return buf;
+}
+
+int hs_collect_sink(void *ud, hs_post *p)
+{
+	hs_collect *c = ud;
+	ck_assert_uint_lt(c->n, 64);
+	c->posts[c->n++] = p; /* the collector owns it now */
+	return c->stop_after && c->n >= c->stop_after;
+}
+
+void hs_collect_free(hs_collect *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		hs_post_free(c->posts[i]);
+	c->n = 0;
 }

@@ -24,4 +24,16 @@ void hs_scratch_rm_rf(const char *path);
  * (fails the test if it cannot be read). Caller frees. */
 char *hs_fixture_load(const char *subdir, const char *name, size_t *len);
 
+/* A post sink that keeps what it gets (at most 64 posts: more fails the
+ * test); a non-zero stop_after stops the parser after that many. */
+struct hs_post;
+typedef struct hs_collect {
+	struct hs_post *posts[64];
+	size_t n;
+	size_t stop_after; /* 0 = never */
+} hs_collect;
+int hs_collect_sink(void *ud, struct hs_post *p);
+/* Free the posts kept so far. */
+void hs_collect_free(hs_collect *c);
+
 #endif

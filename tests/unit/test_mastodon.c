@@ -34,28 +34,7 @@ static char *load(const char *name, size_t *len)
 	return hs_fixture_load("mastodon", name, len);
 }
 
-/* ---- a sink that keeps what it gets ------------------------------------------------------- */
-
-typedef struct {
-	hs_post *posts[64];
-	size_t n;
-	size_t stop_after; /* 0 = never */
-} collect;
-
-static int sink(void *ud, hs_post *p)
-{
-	collect *c = ud;
-	ck_assert_uint_lt(c->n, 64);
-	c->posts[c->n++] = p;
-	return c->stop_after && c->n >= c->stop_after;
-}
-
-static void collect_free(collect *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		hs_post_free(c->posts[i]);
-	c->n = 0;
-}
+#define sink hs_collect_sink
 
 static void assert_sane(const hs_post *p)
 {
@@ -116,7 +95,7 @@ START_TEST(test_tag_page)
 	size_t len, bad = 99;
 	char *buf = load("tag_page.json", &len);
 	char err[200], *newest = NULL;
-	collect c = { .n = 0 };
+	hs_collect c = { .n = 0 };
 	int n = hs_mastodon_parse_statuses(buf, len, "rivertown-social", NOW, sink, &c, &newest,
 	                                   &bad, err, sizeof(err));
 
@@ -183,7 +162,7 @@ START_TEST(test_tag_page)
 	ck_assert_ptr_null(p->lang);
 	ck_assert_uint_eq(p->n_tags, 0);
 	ck_assert_str_eq(p->text, "Plain <minimal> status");
-	collect_free(&c);
+	hs_collect_free(&c);
 	free(newest);
 	free(buf);
 }
@@ -194,7 +173,7 @@ START_TEST(test_page_sink_stops)
 	size_t len, bad;
 	char *buf = load("tag_page.json", &len);
 	char err[200], *newest = NULL;
-	collect c = { .n = 0, .stop_after = 2 };
+	hs_collect c = { .n = 0, .stop_after = 2 };
 	int n = hs_mastodon_parse_statuses(buf, len, "s", NOW, sink, &c, &newest, &bad, err,
 	                                   sizeof(err));
 
@@ -204,13 +183,13 @@ START_TEST(test_page_sink_stops)
 	ck_assert_str_eq(newest, B "01");
 	ck_assert_uint_eq(bad, 0);
 	ck_assert_str_eq(err, "");
-	collect_free(&c);
+	hs_collect_free(&c);
 	free(newest);
 	/* newest_id and bad are optional */
 	c.stop_after = 0;
 	n = hs_mastodon_parse_statuses(buf, len, "s", NOW, sink, &c, NULL, NULL, err, sizeof(err));
 	ck_assert_int_eq(n, 5);
-	collect_free(&c);
+	hs_collect_free(&c);
 	free(buf);
 }
 END_TEST
@@ -220,7 +199,7 @@ START_TEST(test_page_empty_and_errors)
 	size_t len, bad = 7;
 	char *buf = load("empty.json", &len);
 	char err[200], *newest = (char *)"x";
-	collect c = { .n = 0 };
+	hs_collect c = { .n = 0 };
 
 	ck_assert_int_eq(hs_mastodon_parse_statuses(buf, len, "s", NOW, sink, &c, &newest, &bad,
 	                                            err, sizeof(err)), 0);
@@ -289,7 +268,7 @@ START_TEST(test_page_bad_and_odd_statuses)
 		"]";
 	size_t bad;
 	char err[200], *newest = NULL;
-	collect c = { .n = 0 };
+	hs_collect c = { .n = 0 };
 	int n = hs_mastodon_parse_statuses(page, strlen(page), "s", NOW, sink, &c, &newest, &bad,
 	                                   err, sizeof(err));
 
@@ -317,7 +296,7 @@ START_TEST(test_page_bad_and_odd_statuses)
 	ck_assert_ptr_null(p->lang);
 	ck_assert_uint_eq(p->flags, HS_POST_REPLY);
 	ck_assert_int_eq(p->created_us, T9 - 2 * 3600 * SEC);
-	collect_free(&c);
+	hs_collect_free(&c);
 	free(newest);
 
 	/* the bad reasons, one page each */
@@ -355,7 +334,7 @@ START_TEST(test_content_html)
 		"<p>Second&nbsp;line<br />third &#x1F309; &lt;b&gt; caf&eacute;</p>\"}]";
 	size_t bad;
 	char err[200];
-	collect c = { .n = 0 };
+	hs_collect c = { .n = 0 };
 
 	ck_assert_int_eq(hs_mastodon_parse_statuses(page, strlen(page), "s", NOW, sink, &c, NULL,
 	                                            &bad, err, sizeof(err)), 1);
@@ -366,7 +345,7 @@ START_TEST(test_content_html)
 	ck_assert_msg(separated(p->text, "now", "Second"), "%s", p->text);
 	ck_assert_msg(separated(p->text, "line", "third"), "%s", p->text);
 	ck_assert_ptr_nonnull(strstr(p->text, "\xf0\x9f\x8c\x89 <b> caf\xc3\xa9"));
-	collect_free(&c);
+	hs_collect_free(&c);
 }
 END_TEST
 
