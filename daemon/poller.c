@@ -413,7 +413,9 @@ static long ratelimit_wait_s(const hs_http_response *r)
 	return -1;
 }
 
-static void fail(hs_poll_src *p, int64_t now, const char *why, long wait_s)
+/* kind: the libcurl error code, 1000 + an HTTP status, or 2000 for a
+ * response the plugin could not parse. */
+static void fail(hs_poll_src *p, int64_t now, int kind, const char *why, long wait_s)
 {
 	/* the poll interval, doubling per consecutive failure, at most 1 h */
 	int64_t backoff = p->cfg->interval_us << (p->failures < 12 ? p->failures : 12);
@@ -424,10 +426,12 @@ static void fail(hs_poll_src *p, int64_t now, const char *why, long wait_s)
 		backoff = (wait_s > 86400 ? 86400 : wait_s) * 1000000LL;
 	p->failures++;
 	HS_INC(source_errors);
-	/* complain once, then every 10th time, so a dead source does not flood */
-	if (p->failures == 1 || p->failures % 10 == 0)
+	/* complain once, then every 10th time, so a dead source does not flood;
+	 * and whenever the failure changes its kind */
+	if (p->failures == 1 || p->failures % 10 == 0 || kind != p->fail_kind)
 		hs_log_warn("source %s: %s (failure %d; next try in %.0fs)", p->cfg->name, why,
 		            p->failures, (double)backoff / 1e6);
+	p->fail_kind = kind;
 	p->next_poll = now + backoff;
 }
 
@@ -475,7 +479,7 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 			snprintf(why, sizeof(why), "more than 5 redirects");
 		else
 			snprintf(why, sizeof(why), "%s", p->err[0] ? p->err : curl_easy_strerror(res));
-		fail(p, now, why, -1);
+		fail(p, now, (int)res, why, -1);
 		goto out;
 	}
 	if (r.status == 304) {
@@ -485,7 +489,7 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	}
 	if (r.status < 200 || r.status >= 300) {
 		snprintf(why, sizeof(why), "HTTP status %ld from %s", r.status, url ? url : "?");
-		fail(p, now, why, r.status == 429 || r.status == 503 ? retry_after_s(&r)
+		fail(p, now, 1000 + (int)r.status, why, r.status == 429 || r.status == 503 ? retry_after_s(&r)
 		                                                     : ratelimit_wait_s(&r));
 		if (HS_COLLECTOR_HAS(p->cfg->plugin, failed)) {
 			hs_host host = { p, NULL, NULL, p->cfg->name, hs_now_us() };
@@ -502,7 +506,7 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	if (items < 0) {
 		HS_INC(source_parse_errors);
 		snprintf(why, sizeof(why), "could not parse the response from %s", url ? url : "?");
-		fail(p, now, why, -1);
+		fail(p, now, 2000, why, -1);
 		goto out; /* posts emitted before the error still go in */
 	}
 	keep_validator(&p->etag, hs_resp_header(&r, "ETag"));

@@ -45,6 +45,7 @@ struct hs_poll_src {
 	/* schedule */
 	int64_t next_poll;
 	int failures;
+	int fail_kind;               /* what the last failure was (see fail()) */
 	int in_flight;
 	/* the transfer */
 	char *body;

@@ -51,6 +51,7 @@ sources:
     token_file: {tok}
     page_size: 10
     interval: 1s
+    timeout: 2s
   - name: masto-live
     type: mastodon
     instance: http://{s}
@@ -164,6 +165,17 @@ check "a delete is noticed" wait_until 10 grep -q "source masto-live: stream: st
 check "good frames after garbage still arrive" wait_until 30 expect_all masto-live
 check "recovery is logged once frames flow again" grep -q "source masto-live: stream recovered after" "$T/run1.log"
 
+say "REST faults: a body cut short, a server that stops answering"
+ERR0=$(metric source_errors)
+echo truncate >"$T/soc.mode"
+gen --from 63 --count 3
+check "a JSON page cut short is counted" wait_until 20 metric_ge source_errors $((ERR0 + 1))
+check "and logged with the source and reason" grep -q "source masto-rest: transfer closed with" "$T/run1.log"
+echo hang >"$T/soc.mode"
+check "a server that stops answering times out, logged with the source" wait_until 30 grep -Eq "source masto-rest: .*timed out" "$T/run1.log"
+echo ok >"$T/soc.mode"
+check "after recovery nothing is lost and nothing doubled" wait_until 40 expect_all masto-rest
+
 say "servers that hide their timelines"
 check "a server that disabled the local timeline is reported as such" wait_until 20 grep -q "source masto-closed: http://$C has disabled public timelines: /api/v2/instance says configuration.timelines_access.live_feeds.local is \"disabled\"" "$T/run1.log"
 check "a timeline that needs a token is reported as such, not as empty" wait_until 20 grep -q "source masto-notoken: http://$S refused the timeline (HTTP 401)" "$T/run1.log"
@@ -173,13 +185,15 @@ check "and yields no posts" sh -c "[ -z \"\$('$HEARSAYCTL' -c '$T/h.yaml' query 
 say "kill -9, statuses while down, restart"
 kill -9 "$DPID"
 wait "$DPID" 2>/dev/null
-gen --from 63 --count 12
+gen --from 66 --count 12
+N0=$(wc -l <"$T/soc.ndjson")
 start_daemon "$T/h.yaml" run2
 check "REST resumes from its cursor: no gap, no duplicate" wait_until 40 expect_all masto-rest
 check "streaming resumes with a backfill from its cursor" wait_until 40 expect_all masto-live
-check "the restart resumed with min_id (not the newest page)" "$PY" -c "
-import json; r=[json.loads(l) for l in open('$T/soc.ndjson') if l.endswith('\n')]
-assert any('min_id=1100000000000000' in (x['query'] or '') for x in r[-40:]), r[-5:]"
+check "after the restart both sources page on from their cursors (min_id), not from the newest page" "$PY" -c "
+import json; r=[json.loads(l) for l in open('$T/soc.ndjson') if l.endswith('\n')][$N0:]
+t=[x for x in r if x['kind']=='http' and '/timelines/' in x['path'] and x['auth']]
+assert t and all('min_id=' in x['query'] for x in t), [x['query'] for x in t]"
 check "hearsayd stops cleanly" stop_daemon
 
 say "hearsayctl fetch and parse"

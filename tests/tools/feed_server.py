@@ -11,6 +11,9 @@ from --mode-file before every request, makes faults on demand:
   big N           a 200 body of N bytes
   loop            redirect to the same URL forever
   hang            accept and never answer
+  truncate        a 200 with the file's full Content-Length but only its
+                  first half, then close
+  stall           the same half, then nothing more (a timeout mid-body)
 """
 import argparse
 import email.utils
@@ -67,6 +70,22 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(3600)
             return
         path = os.path.join(self.server.opts.root, self.path.lstrip("/").split("?")[0])
+        if mode[0] in ("truncate", "stall"):
+            try:
+                body = open(path, "rb").read()
+            except OSError:
+                return self.send(404, b"not found\n")
+            self.record(200)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            if mode[0] == "stall":
+                time.sleep(3600)
+            self.close_connection = True
+            return
         try:
             with open(path, "rb") as f:
                 body = f.read()
