@@ -41,11 +41,7 @@ os.rename(path + ".tmp", path)
 PYEOF
 }
 feed 5
-"$PY" "$TOOLS/feed_server.py" --root "$T/www" --port-file "$T/web.port" --log "$T/web.ndjson" \
-	--mode-file "$T/web.mode" >"$T/web-server.log" 2>&1 &
-PIDS="$PIDS $!"
-wait_until 10 test -s "$T/web.port" || { fail "feed server did not start"; finish; }
-WEB="http://127.0.0.1:$(cat "$T/web.port")"
+start_feed_server
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 write_config "$T/h.yaml" "$PORT" "$T/state" 0

@@ -9,12 +9,7 @@ export HEARSAY_COLLECTOR_PATH="$top_builddir/tests/plugins/.libs"
 mkdir -p "$T/www"
 printf 'a1\tfirst post about the march\na2\tI heard they are planning something\na3\tweather is fine\n' >"$T/www/feed.txt"
 echo ok >"$T/web.mode"
-"$PY" "$TOOLS/feed_server.py" --root "$T/www" --port-file "$T/web.port" --log "$T/web.ndjson" \
-	--mode-file "$T/web.mode" >"$T/web-server.log" 2>&1 &
-PIDS="$PIDS $!"
-wait_until 10 test -s "$T/web.port" || { fail "feed server did not start"; finish; }
-touch "$T/web.ndjson"
-WEB="http://127.0.0.1:$(cat "$T/web.port")"
+start_feed_server
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 write_config "$T/h.yaml" "$PORT" "$T/state" 0

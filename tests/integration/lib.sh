@@ -67,6 +67,19 @@ start_sink() {
 	touch "$T/$name.ndjson"
 }
 
+# start_feed_server: tests/tools/feed_server.py serving $T/www, its mode
+# read from $T/web.mode and its requests logged to $T/web.ndjson; sets WEB
+start_feed_server() {
+	mkdir -p "$T/www"
+	[ -f "$T/web.mode" ] || echo ok >"$T/web.mode"
+	"$PY" "$TOOLS/feed_server.py" --root "$T/www" --port-file "$T/web.port" --log "$T/web.ndjson" \
+		--mode-file "$T/web.mode" >"$T/web-server.log" 2>&1 &
+	PIDS="$PIDS $!"
+	wait_until 10 test -s "$T/web.port" || { fail "feed server did not start"; finish; }
+	touch "$T/web.ndjson"
+	WEB="http://127.0.0.1:$(cat "$T/web.port")"
+}
+
 # start_daemon CONFIG LOGNAME: runs hearsayd, waits for /api/v1/health; sets DPID
 start_daemon() {
 	"$HEARSAYD" -c "$1" >>"$T/$2.log" 2>&1 &

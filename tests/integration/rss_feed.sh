@@ -11,12 +11,7 @@ mkdir -p "$T/www"
 cp "$top_srcdir/tests/fixtures/feeds/rss2_basic.xml" "$T/www/courier.xml"
 cp "$top_srcdir/tests/fixtures/feeds/atom.xml" "$T/www/notices.xml"
 printf '<html><body>not a feed</body></html>\n' >"$T/www/broken.xml"
-"$PY" "$TOOLS/feed_server.py" --root "$T/www" --port-file "$T/web.port" --log "$T/web.ndjson" \
-	>"$T/web-server.log" 2>&1 &
-PIDS="$PIDS $!"
-wait_until 10 test -s "$T/web.port" || { fail "feed server did not start"; finish; }
-touch "$T/web.ndjson"
-WEB="http://127.0.0.1:$(cat "$T/web.port")"
+start_feed_server
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 write_config "$T/h.yaml" "$PORT" "$T/state" 0
