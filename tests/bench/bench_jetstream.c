@@ -9,13 +9,20 @@
  *   baseline   json_loadb + json_decref of every frame (jansson alone)
  *   parse      hs_jetstream_parse_frame, no filter (every post built + freed)
  *   filtered   the same with 10 keywords and langs en/nl (most turned away)
- * each R times (default 3), and prints the best run of each. It measures and
+ *   collector  the bluesky plugin's stream_frame through the host
+ *              (hs_poll_parse_frame: parse, cursor, dedup, post handed over)
+ * and then the whole collector path over a real websocket on 127.0.0.1: an
+ * lws server thread in this program sends every frame as fast as TCP takes
+ * it; hearsayd's stream thread (daemon/wsclient.c) receives and queues
+ * them; this thread pops each one and runs the bluesky plugin on it.
+ * Each is run R times (default 3) and the best run printed. It measures and
  * prints; it never fails because something was slow.
  *
  *   bench_jetstream [-n FRAMES] [-r RUNS]
  *
  * The last line of stdout is machine-readable:
  *   bench_jetstream: n=200000 bytes=... baseline_fps=... parse_fps=... filtered_fps=...
+ *   collector_fps=... websocket_fps=...
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -26,11 +33,25 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <jansson.h>
+#include <libwebsockets.h>
+
+#include <hearsay/collector.h>
 #include <hearsay/post.h>
 
 #include "collectors/bluesky/jetstream.h"
+#include "plugin.h"
+#include "poller.h"
+#include "wsclient.h"
+#include "ytree.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
@@ -241,6 +262,229 @@ static double time_parse(const corpus *c, const hs_js_filter *f, size_t counts[4
 	return now_s() - t0;
 }
 
+/* ---- the bluesky collector itself ------------------------------------------------ */
+
+/* The plugin is compiled into this program (tests/bench in Makefile.am). */
+extern const hs_collector hs_collector_v1;
+
+static size_t n_posts;
+
+static int count_post(void *ud, hs_post *p)
+{
+	(void)ud;
+	n_posts++;
+	hs_post_free(p); /* the sink owns it */
+	return 0;
+}
+
+typedef struct {
+	hs_ynode *map;
+	hs_collector_conf *conf;
+	void *state;
+} plugin_inst;
+
+static void plugin_open(plugin_inst *pi)
+{
+	static const char yaml[] = "url: ws://127.0.0.1/subscribe\n";
+	static const char *const host_keys[] = { "name", "type", NULL };
+	hs_errs errs = HS_ERRS_INIT;
+	pi->map = hs_yaml_load_string(yaml, sizeof(yaml) - 1, "bench", &errs);
+	pi->conf = pi->map ? hs_conf_build(&hs_collector_v1, "bench", pi->map, ".", host_keys, 0, &errs)
+	                   : NULL;
+	if (!pi->conf || hs_collector_v1.init(pi->conf, &pi->state, &errs) < 0) {
+		fprintf(stderr, "bench_jetstream: cannot set up the bluesky collector: %s\n",
+		        errs.n ? errs.msgs[0] : "?");
+		exit(1);
+	}
+	hs_errs_clear(&errs);
+}
+
+static void plugin_close(plugin_inst *pi)
+{
+	hs_collector_v1.fini(pi->state);
+	hs_conf_free(pi->conf);
+	hs_ynode_free(pi->map);
+}
+
+static double time_collector(const corpus *c)
+{
+	plugin_inst pi;
+	plugin_open(&pi); /* a fresh one: its cursor would drop a second pass */
+	n_posts = 0;
+	double t0 = now_s();
+	for (size_t i = 0; i < c->n; i++)
+		if (hs_poll_parse_frame(&hs_collector_v1, pi.state, "bench", c->buf + c->off[i],
+		                        c->len[i], count_post, NULL) < 0) {
+			fprintf(stderr, "bench_jetstream: the collector refused frame %zu\n", i);
+			exit(1);
+		}
+	double t = now_s() - t0;
+	plugin_close(&pi);
+	return t;
+}
+
+/* ---- over a loopback websocket ------------------------------------------------------ */
+
+typedef struct {
+	const corpus *c;
+	size_t next;
+	unsigned char *tx;          /* LWS_PRE + the largest frame */
+	struct lws_context *ctx;
+	pthread_t th;
+	atomic_bool stop;
+} ws_server;
+
+static int srv_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                  size_t len)
+{
+	ws_server *s = lws_context_user(lws_get_context(wsi));
+	(void)user;
+	(void)in;
+	(void)len;
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		s->next = 0;
+		lws_callback_on_writable(wsi);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		for (int k = 0; k < 64 && s->next < s->c->n; k++) {
+			size_t l = s->c->len[s->next];
+			memcpy(s->tx + LWS_PRE, s->c->buf + s->c->off[s->next], l);
+			if (lws_write(wsi, s->tx + LWS_PRE, l, LWS_WRITE_TEXT) < (int)l)
+				return -1;
+			s->next++;
+			if (lws_send_pipe_choked(wsi))
+				break;
+		}
+		if (s->next < s->c->n)
+			lws_callback_on_writable(wsi);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const struct lws_protocols srv_protocols[] = {
+	{ "bench", srv_cb, 0, 65536, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
+
+static void *srv_main(void *arg)
+{
+	ws_server *s = arg;
+	while (!atomic_load(&s->stop))
+		lws_service(s->ctx, 0);
+	return NULL;
+}
+
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &al) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+static pthread_mutex_t wake_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake_cv = PTHREAD_COND_INITIALIZER;
+static int woken;
+
+static void on_wake(void *ud)
+{
+	(void)ud; /* stream thread: a message or a state change */
+	pthread_mutex_lock(&wake_mu);
+	woken = 1;
+	pthread_cond_signal(&wake_cv);
+	pthread_mutex_unlock(&wake_mu);
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Returns the wall time for all frames; *cpu gets the process CPU time. */
+static double time_websocket(const corpus *c, double *cpu)
+{
+	struct lws_context_creation_info info;
+	ws_server s = { .c = c };
+	size_t maxlen = 0;
+	hs_errs errs = HS_ERRS_INIT;
+	hs_ws_request req;
+	char err[128];
+	plugin_inst pi;
+	int port = free_port();
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->len[i] > maxlen)
+			maxlen = c->len[i];
+	s.tx = malloc(LWS_PRE + maxlen);
+	memset(&info, 0, sizeof(info));
+	info.port = port;
+	info.iface = "127.0.0.1";
+	info.protocols = srv_protocols;
+	info.gid = -1;
+	info.uid = -1;
+	info.user = &s;
+	s.ctx = s.tx && port > 0 ? lws_create_context(&info) : NULL;
+	if (!s.ctx || pthread_create(&s.th, NULL, srv_main, &s) != 0) {
+		fprintf(stderr, "bench_jetstream: cannot start the loopback websocket server\n");
+		exit(1);
+	}
+	plugin_open(&pi);
+	hs_wsc *w = hs_wsc_start(on_wake, NULL, &errs);
+	memset(&req, 0, sizeof(req));
+	snprintf(req.url, sizeof(req.url),
+	         "ws://127.0.0.1:%d/subscribe?wantedCollections=app.bsky.feed.post", port);
+	double c0 = cpu_s(), t0 = now_s();
+	hs_ws_conn *conn = w ? hs_wsc_open(w, &req, "bench", 1 << 20, err, sizeof(err)) : NULL;
+	if (!conn) {
+		fprintf(stderr, "bench_jetstream: cannot open the stream\n");
+		exit(1);
+	}
+	size_t got = 0;
+	n_posts = 0;
+	while (got < c->n) {
+		char *msg;
+		size_t len;
+		if (hs_ws_conn_pop(conn, &msg, &len)) {
+			/* the popped message is ours; the plugin only borrows it */
+			hs_poll_parse_frame(&hs_collector_v1, pi.state, "bench", msg, len, count_post, NULL);
+			free(msg);
+			got++;
+			continue;
+		}
+		if (hs_ws_conn_state(conn, NULL, err, sizeof(err)) == HS_WS_CLOSED) {
+			fprintf(stderr, "bench_jetstream: the stream closed after %zu frames: %s\n", got, err);
+			exit(1);
+		}
+		pthread_mutex_lock(&wake_mu);
+		while (!woken)
+			pthread_cond_wait(&wake_cv, &wake_mu);
+		woken = 0;
+		pthread_mutex_unlock(&wake_mu);
+	}
+	double t = now_s() - t0;
+	*cpu = cpu_s() - c0;
+	hs_ws_conn_close(conn);
+	hs_wsc_stop(w);
+	atomic_store(&s.stop, true);
+	lws_cancel_service(s.ctx);
+	pthread_join(s.th, NULL);
+	lws_context_destroy(s.ctx);
+	free(s.tx);
+	plugin_close(&pi);
+	return t;
+}
+
 int main(int argc, char **argv)
 {
 	long n = 200000, runs = 3;
@@ -286,7 +530,8 @@ int main(int argc, char **argv)
 		                           "#rivertown", "market", "flood", "police", "protest" };
 	static const char *const langs[] = { "en", "nl" };
 	hs_js_filter filt = { .keywords = kw, .n_keywords = 10, .langs = langs, .n_langs = 2 };
-	double best_base = 1e30, best_parse = 1e30, best_filt = 1e30;
+	double best_base = 1e30, best_parse = 1e30, best_filt = 1e30, best_coll = 1e30;
+	double best_ws = 1e30, ws_cpu = 0;
 	size_t cnt[4], cntf[4];
 	for (long r = 0; r < runs; r++) {
 		double t = time_baseline(&c);
@@ -298,6 +543,18 @@ int main(int argc, char **argv)
 		t = time_parse(&c, &filt, cntf);
 		if (t < best_filt)
 			best_filt = t;
+		t = time_collector(&c);
+		if (t < best_coll)
+			best_coll = t;
+	}
+	size_t coll_posts = n_posts;
+	lws_set_log_level(LLL_ERR, NULL);
+	for (long r = 0; r < runs; r++) {
+		double cpu = 0, t = time_websocket(&c, &cpu);
+		if (t < best_ws) {
+			best_ws = t;
+			ws_cpu = cpu;
+		}
 	}
 
 	double mb = (double)c.bytes / 1e6;
@@ -313,11 +570,19 @@ int main(int argc, char **argv)
 	       best_filt, (double)c.n / best_filt, mb / best_filt);
 	printf("    posts %zu, edits %zu, deletes %zu, ignored %zu\n", cntf[HS_JS_POST],
 	       cntf[HS_JS_EDIT], cntf[HS_JS_DELETE], cntf[HS_JS_IGNORED]);
+	printf("  bluesky collector (plugin + host), no filter %9zu %9.3f %11.0f %7.1f\n", c.n,
+	       best_coll, (double)c.n / best_coll, mb / best_coll);
+	printf("    posts handed over %zu\n", coll_posts);
+	printf("  whole collector over a loopback websocket   %9zu %9.3f %11.0f %7.1f\n", c.n,
+	       best_ws, (double)c.n / best_ws, mb / best_ws);
+	printf("    (server, stream and collector threads: %.2f CPU s in all, %.0f frames per CPU s)\n",
+	       ws_cpu, (double)c.n / ws_cpu);
 	printf("  parser / baseline time: %.2f (no filter), %.2f (filtered)\n", best_parse / best_base,
 	       best_filt / best_base);
-	printf("bench_jetstream: n=%zu bytes=%zu baseline_fps=%.0f parse_fps=%.0f filtered_fps=%.0f\n",
+	printf("bench_jetstream: n=%zu bytes=%zu baseline_fps=%.0f parse_fps=%.0f filtered_fps=%.0f "
+	       "collector_fps=%.0f websocket_fps=%.0f\n",
 	       c.n, c.bytes, (double)c.n / best_base, (double)c.n / best_parse,
-	       (double)c.n / best_filt);
+	       (double)c.n / best_filt, (double)c.n / best_coll, (double)c.n / best_ws);
 	free(c.buf);
 	free(c.off);
 	free(c.len);
