@@ -103,5 +103,16 @@ check "the bytes are read as Windows-1252 (the usual mislabel) and stored as val
 import json; p=[x for x in json.load(open('$T/got.json')) if x['source_id']=='town-14'][0]
 assert p['title'] == 'Caf\u00e9 \u00ff\u00fe notice 14 about the market square', ascii(p['title'])"
 check "hearsayd is still healthy" curl -sf "$URL/api/v1/health"
+
+say "kill -9, new items while down, restart"
+kill -9 "$DPID"
+wait "$DPID" 2>/dev/null
+N0=$(wc -l <"$T/web.ndjson")
+start_daemon "$T/h.yaml" run2
+check "the first poll after the restart is conditional (the ETag was committed)" wait_until 20 "$PY" -c "
+import json; r=[json.loads(l) for l in open('$T/web.ndjson') if l.endswith('\n')][$N0:]
+assert r and r[0]['inm'] and r[0]['status'] == 304, r[:1]"
+feed 20
+check "the new items arrive: no gap, no duplicate" wait_until 30 expect 20
 check "clean stop" stop_daemon
 finish
