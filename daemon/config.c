@@ -235,6 +235,24 @@ static int parse_privacy(hs_config *c, const hs_ynode *root, hs_errs *errs)
 /* Keys the host handles for every plugin source. */
 static const char *const host_keys[] = { "name", "type", "interval", "timeout", "max_size", NULL };
 
+/* Let the collector check its own settings now (init, then fini), so that
+ * `hearsayd -t` and a start report them with the source's position, all
+ * sources at once, instead of the first failure at start. */
+static int check_plugin_settings(const hs_source_cfg *s, const hs_ynode *n, hs_errs *errs)
+{
+	hs_errs own = HS_ERRS_INIT;
+	void *state = NULL;
+	int rc = s->plugin->init(s->conf, &state, &own);
+	if (rc == 0 && state && s->plugin->fini)
+		s->plugin->fini(state);
+	for (size_t i = 0; i < own.n; i++)
+		hs_y_error(n, errs, "source %s (%s): %s", s->name, s->type, own.msgs[i]);
+	if (rc < 0 && own.n == 0)
+		hs_y_error(n, errs, "source %s: the %s collector refused its settings", s->name, s->type);
+	hs_errs_clear(&own);
+	return rc < 0 ? -1 : 0;
+}
+
 static int parse_plugin_source(hs_config *c, hs_source_cfg *s, const hs_ynode *n,
                                const hs_ynode *tn, int flags, hs_errs *errs)
 {
@@ -259,6 +277,8 @@ static int parse_plugin_source(hs_config *c, hs_source_cfg *s, const hs_ynode *n
 	if ((v = hs_ymap_get(n, "timeout")) && hs_y_duration(v, "timeout", errs, &s->timeout_us) < 0)
 		rc = -1;
 	if ((v = hs_ymap_get(n, "max_size")) && hs_y_size(v, "max_size", errs, &s->max_size) < 0)
+		rc = -1;
+	if (rc == 0 && !(flags & HS_CONFIG_NO_SECRETS) && check_plugin_settings(s, n, errs) < 0)
 		rc = -1;
 	return rc;
 }

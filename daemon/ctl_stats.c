@@ -80,6 +80,28 @@ static json_t *store_stats(hs_ctl *c)
 	return o;
 }
 
+/* One line per source: its counters and when it last worked. */
+static void print_sources(const json_t *srcs)
+{
+	const char *name;
+	json_t *m;
+	if (!json_is_object(srcs) || json_object_size(srcs) == 0)
+		return;
+	printf("sources %8s %6s %8s %7s %7s %8s  %-24s %s\n", "polls", "304", "items", "errors",
+	       "parse", "messages", "last ok", "last error");
+	json_object_foreach((json_t *)srcs, name, m) {
+		printf("  %-22s\n  %14lld %6lld %8lld %7lld %7lld %8lld  %-24s %s\n", name,
+		       (long long)json_integer_value(json_object_get(m, "polls")),
+		       (long long)json_integer_value(json_object_get(m, "not_modified")),
+		       (long long)json_integer_value(json_object_get(m, "items")),
+		       (long long)json_integer_value(json_object_get(m, "errors")),
+		       (long long)json_integer_value(json_object_get(m, "parse_errors")),
+		       (long long)json_integer_value(json_object_get(m, "stream_messages")),
+		       json_is_string(json_object_get(m, "last_ok")) ? ctl_jstr(m, "last_ok") : "-",
+		       json_is_string(json_object_get(m, "last_error")) ? ctl_jstr(m, "last_error") : "-");
+	}
+}
+
 int ctl_stats(hs_ctl *c, int argc, char **argv)
 {
 	json_t *live = NULL, *stored = NULL;
@@ -112,6 +134,8 @@ int ctl_stats(hs_ctl *c, int argc, char **argv)
 			json_object_foreach(live, k, v) {
 				if (json_is_integer(v))
 					printf("  %-22s %lld\n", k, (long long)json_integer_value(v));
+				else if (strcmp(k, "sources") == 0)
+					continue; /* a table of its own, below */
 				else if (json_is_object(v)) {
 					const char *k2;
 					json_t *v2;
@@ -120,6 +144,7 @@ int ctl_stats(hs_ctl *c, int argc, char **argv)
 				}
 			}
 		}
+		print_sources(json_object_get(live, "sources"));
 		if (stored) {
 			printf("store (%s)\n", ctl_jstr(stored, "path"));
 			json_object_foreach(stored, k, v)

@@ -28,6 +28,7 @@ typedef struct src_state {
 	const hs_source_cfg *cfg;
 	hs_replay *replay;       /* a replay source, or */
 	hs_poll_src *poll;       /* a polled plugin source */
+	hs_source_metrics *m;    /* a replay source's counters */
 	int64_t due;             /* monotonic us */
 	uint64_t next_seq;       /* feed_seq of the next post handed over */
 	int blocked;
@@ -369,13 +370,18 @@ typedef struct emit_ctx {
 static int emit_to_intake(void *ud, hs_post *p)
 {
 	emit_ctx *c = ud;
+	int64_t now = hs_now_us();
 	p->feed_seq = c->s->next_seq;
-	p->fetched_us = hs_now_us(); /* handed to the pipeline now */
+	p->fetched_us = now; /* handed to the pipeline now */
 	/* On success the intake queue (and so a worker) owns the post. */
 	if (hs_queue_try_push(c->f->d->intake, p) != 0)
 		return -1;
 	c->s->next_seq++;
 	HS_INC(posts_in);
+	if (c->s->replay) {
+		HS_SRC_INC(c->s->m, items);
+		HS_SRC_SET(c->s->m, last_ok_us, now); /* p is the queue's now: not read */
+	}
 	return 0;
 }
 
@@ -551,8 +557,8 @@ hs_fetch *hs_fetch_start(hs_daemon *d, hs_alert *pending, hs_errs *errs)
 		s->next_seq = 1;
 		if (sc->plugin)
 			s->poll = hs_poll_new(sc, cursor, d->cfg->contact, errs);
-		else
-			s->replay = hs_replay_open(sc->name, &sc->replay, cursor, errs);
+		else if ((s->replay = hs_replay_open(sc->name, &sc->replay, cursor, errs)))
+			s->m = hs_metrics_source(sc->name);
 		free(cursor);
 		if (!s->replay && !s->poll)
 			goto fail;

@@ -1,4 +1,6 @@
 /* hearsay: counters and their exposition (see metrics.h). */
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,116 @@
 #include "timeutil.h"
 
 hs_metrics_t hs_metrics;
+
+#define HS_MAX_SOURCE_METRICS 256
+
+static hs_source_metrics src_slots[HS_MAX_SOURCE_METRICS];
+static atomic_size_t n_src;          /* published slots */
+static pthread_mutex_t src_mu = PTHREAD_MUTEX_INITIALIZER; /* claiming only */
+
+hs_source_metrics *hs_metrics_source(const char *name)
+{
+	hs_source_metrics *m = NULL;
+	size_t n;
+	pthread_mutex_lock(&src_mu);
+	n = atomic_load_explicit(&n_src, memory_order_relaxed);
+	for (size_t i = 0; i < n && !m; i++)
+		if (strcmp(src_slots[i].name, name) == 0)
+			m = &src_slots[i];
+	if (!m && n < HS_MAX_SOURCE_METRICS) {
+		m = &src_slots[n];
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		atomic_store_explicit(&n_src, n + 1, memory_order_release); /* publish */
+	}
+	pthread_mutex_unlock(&src_mu);
+	return m;
+}
+
+typedef struct src_desc {
+	const char *name, *type, *help;
+	size_t offset;
+} src_desc;
+
+#define S(field, type, help) { #field, type, help, offsetof(hs_source_metrics, field) }
+
+static const src_desc src_descs[] = {
+	S(polls, "counter", "HTTP polls finished, per source"),
+	S(not_modified, "counter", "Polls answered 304 Not Modified, per source"),
+	S(items, "counter", "Items a source's collector handed over"),
+	S(errors, "counter", "Failed polls (transport, status, size, parse), per source"),
+	S(parse_errors, "counter", "Responses a source's collector could not parse"),
+	S(stream_connects, "counter", "Websocket streams opened, per source"),
+	S(stream_failures, "counter", "Websocket streams that failed to open or closed, per source"),
+	S(stream_messages, "counter", "Websocket messages received, per source"),
+	S(stream_bad_messages, "counter", "Websocket messages a source's collector could not use"),
+};
+
+static uint64_t src_value(const hs_source_metrics *m, const src_desc *d)
+{
+	const atomic_uint_fast64_t *p =
+		(const atomic_uint_fast64_t *)(const void *)((const char *)m + d->offset);
+	return atomic_load_explicit(p, memory_order_relaxed);
+}
+
+/* A label value with \ and " escaped (names are plain, but be safe). */
+static void put_label(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void src_prometheus(FILE *f)
+{
+	size_t n = atomic_load_explicit(&n_src, memory_order_acquire);
+	if (!n)
+		return;
+	for (size_t k = 0; k < sizeof(src_descs) / sizeof(src_descs[0]); k++) {
+		const src_desc *d = &src_descs[k];
+		fprintf(f, "# HELP hearsay_collector_%s_total %s\n# TYPE hearsay_collector_%s_total %s\n",
+		        d->name, d->help, d->name, d->type);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(f, "hearsay_collector_%s_total{source=\"", d->name);
+			put_label(f, src_slots[i].name);
+			fprintf(f, "\"} %llu\n", (unsigned long long)src_value(&src_slots[i], d));
+		}
+	}
+	fprintf(f, "# HELP hearsay_collector_last_ok_seconds Unix time of a source's last good "
+	           "poll or message (0 = none yet)\n# TYPE hearsay_collector_last_ok_seconds gauge\n");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "hearsay_collector_last_ok_seconds{source=\"");
+		put_label(f, src_slots[i].name);
+		fprintf(f, "\"} %.3f\n", (double)atomic_load(&src_slots[i].last_ok_us) / 1e6);
+	}
+}
+
+static void src_json(FILE *f)
+{
+	size_t n = atomic_load_explicit(&n_src, memory_order_acquire);
+	char ts[40];
+	fputs(",\"sources\":{", f);
+	for (size_t i = 0; i < n; i++) {
+		const hs_source_metrics *m = &src_slots[i];
+		fprintf(f, "%s\"", i ? "," : "");
+		put_label(f, m->name); /* JSON needs the same two escapes */
+		fputs("\":{", f);
+		for (size_t k = 0; k < sizeof(src_descs) / sizeof(src_descs[0]); k++)
+			fprintf(f, "%s\"%s\":%llu", k ? "," : "", src_descs[k].name,
+			        (unsigned long long)src_value(m, &src_descs[k]));
+		int64_t ok = atomic_load(&m->last_ok_us), er = atomic_load(&m->last_error_us);
+		fprintf(f, ",\"last_ok\":");
+		fprintf(f, ok ? "\"%s\"" : "null", ok ? hs_time_format(ok, ts, sizeof(ts)) : "");
+		fprintf(f, ",\"last_error\":");
+		fprintf(f, er ? "\"%s\"" : "null", er ? hs_time_format(er, ts, sizeof(ts)) : "");
+		fputc('}', f);
+	}
+	fputc('}', f);
+}
 
 /* Written once by the main thread before other threads read them. */
 static hs_queue *g_intake, *g_store;
@@ -96,6 +208,7 @@ char *hs_metrics_prometheus(void)
 		fprintf(f, "hearsay_queue_depth{queue=\"intake\"} %zu\n", hs_queue_depth(g_intake));
 	if (g_store)
 		fprintf(f, "hearsay_queue_depth{queue=\"store\"} %zu\n", hs_queue_depth(g_store));
+	src_prometheus(f);
 	fprintf(f, "# HELP hearsay_uptime_seconds Seconds since start\n"
 	           "# TYPE hearsay_uptime_seconds gauge\nhearsay_uptime_seconds %.3f\n",
 	        (double)(hs_now_us() - atomic_load(&hs_metrics.start_time_us)) / 1e6);
@@ -117,6 +230,7 @@ char *hs_metrics_json(void)
 	for (size_t i = 0; i < sizeof(descs) / sizeof(descs[0]); i++)
 		fprintf(f, ",\"%s\":%llu", descs[i].json,
 		        (unsigned long long)desc_value(&descs[i]));
+	src_json(f);
 	fprintf(f, ",\"queues\":{\"intake\":%zu,\"store\":%zu}}",
 	        g_intake ? hs_queue_depth(g_intake) : 0,
 	        g_store ? hs_queue_depth(g_store) : 0);

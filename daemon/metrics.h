@@ -59,6 +59,30 @@ extern hs_metrics_t hs_metrics;
 #define HS_ADD(f, n) atomic_fetch_add_explicit(&hs_metrics.f, (n), memory_order_relaxed)
 #define HS_GET(f) atomic_load_explicit(&hs_metrics.f, memory_order_relaxed)
 
+/* Counters of one source (a configured collector instance), beside the
+ * process-wide ones. Slots are claimed by the fetch thread (or hearsayctl)
+ * and never released; the name is written before the slot is published
+ * (release), so readers on the lws thread see complete slots only. */
+typedef struct hs_source_metrics {
+	char name[128];
+	atomic_uint_fast64_t polls, not_modified, items, errors, parse_errors;
+	atomic_uint_fast64_t stream_connects, stream_failures, stream_messages,
+	    stream_bad_messages;
+	atomic_int_fast64_t last_ok_us;   /* wall clock of the last good poll or message */
+	atomic_int_fast64_t last_error_us;
+} hs_source_metrics;
+
+/* The slot for a source, claimed on first use; NULL when all are taken
+ * (then only the process-wide counters move). Any thread. */
+hs_source_metrics *hs_metrics_source(const char *name);
+
+#define HS_SRC_INC(m, f) \
+	do { if (m) atomic_fetch_add_explicit(&(m)->f, 1, memory_order_relaxed); } while (0)
+#define HS_SRC_ADD(m, f, n) \
+	do { if (m) atomic_fetch_add_explicit(&(m)->f, (n), memory_order_relaxed); } while (0)
+#define HS_SRC_SET(m, f, v) \
+	do { if (m) atomic_store_explicit(&(m)->f, (v), memory_order_relaxed); } while (0)
+
 /* Queues whose depth is reported; set once by the main thread before
  * the lws thread starts. */
 void hs_metrics_set_queues(hs_queue *intake, hs_queue *store);

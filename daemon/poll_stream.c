@@ -68,6 +68,8 @@ static void stream_failed(hs_poll_src *p, int64_t now, const char *why)
 	backoff = (int64_t)((double)backoff * (0.5 + hs_poll_jitter() * 0.5));
 	p->ws_failures++;
 	HS_INC(stream_failures);
+	HS_SRC_INC(p->m, stream_failures);
+	HS_SRC_SET(p->m, last_error_us, hs_now_us());
 	if (p->ws_failures == 1 || p->ws_failures % 10 == 0)
 		hs_log_warn("source %s: stream: %s (failure %d; reconnecting in %.1fs)", p->cfg->name,
 		            why, p->ws_failures, (double)backoff / 1e6);
@@ -111,8 +113,11 @@ static void stream_messages(hs_poll_src *p)
 		hs_host host = { p, NULL, NULL, p->cfg->name, hs_now_us() };
 		n++;
 		HS_INC(stream_messages);
-		if (c->stream_frame(p->state, msg, len, &host) < 0)
+		HS_SRC_INC(p->m, stream_messages);
+		if (c->stream_frame(p->state, msg, len, &host) < 0) {
 			HS_INC(stream_bad_messages);
+			HS_SRC_INC(p->m, stream_bad_messages);
+		}
 		free(msg);
 		hs_poll_take_cursor(p);
 	}
@@ -125,6 +130,9 @@ static void stream_messages(hs_poll_src *p)
 	}
 	hs_poll_attach_cursor(p, before);
 	HS_ADD(source_items, p->n_pending - before);
+	HS_SRC_ADD(p->m, items, p->n_pending - before);
+	if (n)
+		HS_SRC_SET(p->m, last_ok_us, hs_now_us());
 	skipped = hs_ws_conn_skipped(p->ws);
 	if (skipped > p->ws_skipped) {
 		HS_ADD(stream_skipped, skipped - p->ws_skipped);
@@ -150,6 +158,7 @@ void hs_poll_stream_step(hs_poll_src *p, int64_t now)
 	if (was_open && !p->ws_up_told) {
 		p->ws_up_told = true;
 		HS_INC(stream_connects);
+		HS_SRC_INC(p->m, stream_connects);
 		hs_log_info("source %s: stream open", p->cfg->name);
 		stream_state(p, true, NULL);
 	}

@@ -186,6 +186,7 @@ hs_poll_src *hs_poll_new(const hs_source_cfg *cfg, const char *cursor,
 		return NULL;
 	}
 	p->cfg = cfg;
+	p->m = hs_metrics_source(cfg->name);
 	snprintf(p->ua, sizeof(p->ua), "hearsay/%s (local prevention monitoring%s%s)",
 	         PACKAGE_VERSION, contact ? "; +" : "", contact ? contact : "");
 	cursor_load(p, cursor);
@@ -426,6 +427,8 @@ static void fail(hs_poll_src *p, int64_t now, int kind, const char *why, long wa
 		backoff = (wait_s > 86400 ? 86400 : wait_s) * 1000000LL;
 	p->failures++;
 	HS_INC(source_errors);
+	HS_SRC_INC(p->m, errors);
+	HS_SRC_SET(p->m, last_error_us, hs_now_us());
 	/* complain once, then every 10th time, so a dead source does not flood;
 	 * and whenever the failure changes its kind */
 	if (p->failures == 1 || p->failures % 10 == 0 || kind != p->fail_kind)
@@ -471,6 +474,7 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	r.hdrs = p->hdrs;
 	r.n_hdrs = p->n_hdrs;
 	HS_INC(source_polls);
+	HS_SRC_INC(p->m, polls);
 	if (res != CURLE_OK) {
 		if (p->too_big || res == CURLE_FILESIZE_EXCEEDED)
 			snprintf(why, sizeof(why), "response larger than max_size (%llu bytes)",
@@ -484,13 +488,17 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	}
 	if (r.status == 304) {
 		HS_INC(source_not_modified);
+		HS_SRC_INC(p->m, not_modified);
+		HS_SRC_SET(p->m, last_ok_us, hs_now_us());
 		schedule_next(p, now, ratelimit_wait_s(&r));
 		goto out;
 	}
 	if (r.status < 200 || r.status >= 300) {
 		snprintf(why, sizeof(why), "HTTP status %ld from %s", r.status, url ? url : "?");
-		fail(p, now, 1000 + (int)r.status, why, r.status == 429 || r.status == 503 ? retry_after_s(&r)
-		                                                     : ratelimit_wait_s(&r));
+		long wait = r.status == 429 || r.status == 503 ? retry_after_s(&r) : -1;
+		if (wait < 0) /* Mastodon's 429 says when in X-RateLimit-Reset only */
+			wait = ratelimit_wait_s(&r);
+		fail(p, now, 1000 + (int)r.status, why, wait);
 		if (HS_COLLECTOR_HAS(p->cfg->plugin, failed)) {
 			hs_host host = { p, NULL, NULL, p->cfg->name, hs_now_us() };
 			p->cfg->plugin->failed(p->state, &r, &host);
@@ -505,6 +513,7 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	int items = p->cfg->plugin->parse(p->state, &r, &host);
 	if (items < 0) {
 		HS_INC(source_parse_errors);
+		HS_SRC_INC(p->m, parse_errors);
 		snprintf(why, sizeof(why), "could not parse the response from %s", url ? url : "?");
 		fail(p, now, 2000, why, -1);
 		goto out; /* posts emitted before the error still go in */
@@ -514,9 +523,12 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	hs_poll_take_cursor(p);
 	hs_poll_attach_cursor(p, before); /* the cursor rides on the last new post */
 	HS_ADD(source_items, p->n_pending - before);
-	schedule_next(p, now, ratelimit_wait_s(&r));
-	if (p->poll_now) /* the next page, or the request after a token */
-		p->next_poll = now;
+	HS_SRC_ADD(p->m, items, p->n_pending - before);
+	HS_SRC_SET(p->m, last_ok_us, hs_now_us());
+	long rl = ratelimit_wait_s(&r);
+	schedule_next(p, now, rl);
+	if (p->poll_now && rl <= 0) /* the next page, or the request after a token, */
+		p->next_poll = now;     /* unless the rate limit says to wait */
 out:
 	p->poll_now = false;
 	curl_easy_cleanup(e);

@@ -11,6 +11,7 @@
 #include <hearsay/collector.h>
 
 #include "config.h"
+#include "metrics.h"
 #include "poller.h"
 #include "wsclient.h"
 
@@ -38,6 +39,7 @@ struct hs_host {
 struct hs_poll_src {
 	const hs_source_cfg *cfg;
 	void *state;                 /* the plugin's */
+	hs_source_metrics *m;        /* its counters, or NULL */
 	char ua[256];
 	/* validators and cursors */
 	char *etag, *last_modified, *plugin_cursor;

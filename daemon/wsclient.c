@@ -358,16 +358,18 @@ static void *stream_main(void *arg)
 
 /* ---- the owner's side ---------------------------------------------------------- */
 
-/* lws's own complaints go to the daemon's log (any thread). */
+/* lws's own complaints go to the daemon's debug log (any thread): every
+ * failure that matters is reported by poll_stream.c with the source's name
+ * and rate-limited, so lws's lines (one per failed handshake) would only
+ * repeat it without saying which source. lws has one hook per process:
+ * the last context started sets it, and both bridges log through hs_log. */
 static void lws_to_log(int level, const char *line)
 {
 	size_t n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		n--;
-	if (level & LLL_ERR)
-		hs_log_err("websocket client: %.*s", (int)n, line);
-	else
-		hs_log_warn("websocket client: %.*s", (int)n, line);
+	hs_log_debug("websocket library (%s): %.*s", level & LLL_ERR ? "error" : "warning", (int)n,
+	             line);
 }
 
 hs_wsc *hs_wsc_start(void (*wake)(void *ud), void *ud, hs_errs *errs)

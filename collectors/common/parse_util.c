@@ -81,3 +81,17 @@ void hs_parse_json_error(const struct json_error_t *je, const char *what, char *
 	hs_parse_seterr(err, errlen, "%s is not valid JSON (line %d, column %d): %s", what,
 	                je->line, je->column, je->text);
 }
+
+const char *hs_parse_utf8_body(const char *buf, size_t *len, char **owned, bool *repaired)
+{
+	*owned = NULL;
+	*repaired = false;
+	if (hs_utf8_valid(buf, *len))
+		return buf;
+	*owned = hs_utf8_repair(buf, *len, NULL);
+	if (!*owned)
+		return NULL;
+	*repaired = true;
+	*len = strlen(*owned);
+	return *owned;
+}

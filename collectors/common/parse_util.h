@@ -3,6 +3,7 @@
 #ifndef HS_PARSE_UTIL_H
 #define HS_PARSE_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Format into err (if err and errlen are set); a message cut short never
@@ -19,6 +20,12 @@ char *hs_parse_lang(const char *s, size_t n);
  * numeric snowflakes, Reddit's base-36 fullnames). NULL sorts before
  * everything. <0, 0 or >0. */
 int hs_parse_id_cmp(const char *a, const char *b);
+/* A response body as well-formed UTF-8 without NUL bytes: buf itself, or
+ * a repaired copy (ill-formed sequences replaced by U+FFFD) that *owned
+ * then holds for the caller to free; *len is updated and *repaired says
+ * which. NULL on out of memory. A JSON parser refuses a whole document for
+ * one bad byte; repairing first keeps every other item of it. */
+const char *hs_parse_utf8_body(const char *buf, size_t *len, char **owned, bool *repaired);
 /* "WHAT is not valid JSON (line L, column C): why" into err, from jansson's
  * error record. */
 struct json_error_t;

@@ -30,6 +30,7 @@
 
 #include <hearsay/collector.h>
 
+#include "collectors/common/parse_util.h"
 #include "mastodon.h"
 
 enum { REQ_INSTANCE = 1, REQ_TIMELINE };
@@ -111,7 +112,16 @@ static int m_init(const hs_collector_conf *conf, void **state, hs_errs *errs)
 			goto fail;
 		}
 		put(m->timeline, sizeof(m->timeline), "/api/v1/timelines/tag/%s%s", tag, "?");
-		put(m->stream_query, sizeof(m->stream_query), "stream=hashtag&tag=%s%s", tag, "");
+		char enc[320];
+		size_t k = 0;
+		for (const unsigned char *t = (const unsigned char *)tag; *t && k + 4 < sizeof(enc); t++) {
+			if (*t < 0x80) /* letters, digits and _ (tag_ok) */
+				enc[k++] = (char)*t;
+			else
+				k += (size_t)snprintf(enc + k, sizeof(enc) - k, "%%%02X", *t);
+		}
+		enc[k] = '\0';
+		put(m->stream_query, sizeof(m->stream_query), "stream=hashtag&tag=%s%s", enc, "");
 		snprintf(m->feed, sizeof(m->feed), "hashtag_feeds");
 	} else if (strcmp(tl, "local") == 0) {
 		snprintf(m->timeline, sizeof(m->timeline), "/api/v1/timelines/public?local=true&");
@@ -241,13 +251,21 @@ static int m_parse(void *state, const hs_http_response *resp, hs_host *host)
 	masto *m = state;
 	size_t len, bad = 0;
 	const char *body = hs_resp_body(resp, &len);
-	char err[256], *newest = NULL;
+	char err[256], *newest = NULL, *fixed = NULL;
+	bool repaired;
 	int n;
 
 	if (m->last_req == REQ_INSTANCE)
 		return parse_instance(m, body, len, host);
+	if (!(body = hs_parse_utf8_body(body, &len, &fixed, &repaired)))
+		return -1;
+	if (repaired)
+		hs_host_log(host, 4, "%s: invalid UTF-8 in the page replaced with U+FFFD",
+		            hs_resp_url(resp));
 	n = hs_mastodon_parse_statuses(body, len, m->source, hs_host_now_us(host), to_host, host,
 	                               &newest, &bad, err, sizeof(err));
+	long page = n < 0 ? -1 : page_len(body, len);
+	free(fixed); /* body is not read after this */
 	if (n < 0) {
 		hs_host_log(host, 4, "%s: %s", hs_resp_url(resp), err);
 		return -1;
@@ -260,7 +278,7 @@ static int m_parse(void *state, const hs_http_response *resp, hs_host *host)
 	m->reported = false;
 	set_id(&m->last_id, newest);
 	free(newest);
-	if (page_len(body, len) >= m->page_size) {
+	if (page >= m->page_size) {
 		hs_host_poll_now(host); /* a full page: there may be more */
 	} else {
 		if (m->backfilling) { /* caught up: the stream's posts are covered too */
@@ -358,10 +376,18 @@ static int m_stream_frame(void *state, const char *msg, size_t len, hs_host *hos
 	masto *m = state;
 	hs_masto_kind kind;
 	hs_post *post = NULL;
-	char *deleted = NULL, err[256];
+	char *deleted = NULL, err[256], *fixed = NULL;
+	bool repaired;
+	int rc;
 
-	if (hs_mastodon_parse_stream_frame(msg, len, m->source, hs_host_now_us(host), &kind, &post,
-	                                   &deleted, err, sizeof(err)) < 0) {
+	if (!(msg = hs_parse_utf8_body(msg, &len, &fixed, &repaired)))
+		return -1;
+	if (repaired)
+		hs_host_log(host, 4, "stream: invalid UTF-8 in a message replaced with U+FFFD");
+	rc = hs_mastodon_parse_stream_frame(msg, len, m->source, hs_host_now_us(host), &kind, &post,
+	                                    &deleted, err, sizeof(err));
+	free(fixed);
+	if (rc < 0) {
 		hs_host_log(host, 4, "stream: %s", err);
 		return -1;
 	}

@@ -28,6 +28,7 @@
 
 #include <hearsay/collector.h>
 
+#include "collectors/common/parse_util.h"
 #include "reddit.h"
 
 enum { REQ_TOKEN = 1, REQ_LISTING };
@@ -40,6 +41,7 @@ typedef struct reddit {
 	char ua[300];               /* "User-Agent: ..." */
 	char token[448];            /* "" = none */
 	int64_t token_expiry_us;
+	int64_t token_margin_us;    /* renew this long before expiry */
 	int limit, max_pages;
 	int last_req;
 	char *newest;               /* newest fullname handled with nothing missing before it */
@@ -188,7 +190,7 @@ static int r_plan(void *state, const char *cursor, hs_http_request *req)
 		r->newest = strdup(cursor); /* resume after a restart */
 	snprintf(req->headers[0], sizeof(req->headers[0]), "%s", r->ua);
 	snprintf(req->accept, sizeof(req->accept), "application/json");
-	if (!r->token[0] || now >= r->token_expiry_us - 60 * 1000000LL) {
+	if (!r->token[0] || now >= r->token_expiry_us - r->token_margin_us) {
 		r->last_req = REQ_TOKEN;
 		snprintf(req->headers[1], sizeof(req->headers[1]), "%s", r->basic);
 		snprintf(req->method, sizeof(req->method), "POST");
@@ -227,14 +229,21 @@ static int parse_listing(reddit *r, const hs_http_response *resp, hs_host *host)
 {
 	size_t len, bad = 0;
 	const char *body = hs_resp_body(resp, &len);
-	char err[256], *page_newest = NULL;
+	char err[256], *page_newest = NULL, *fixed = NULL;
 	page_ctx ctx = { r, host };
+	bool repaired;
 	int n;
 
 	free(r->page_oldest);
 	r->page_oldest = NULL;
+	if (!(body = hs_parse_utf8_body(body, &len, &fixed, &repaired)))
+		return -1;
+	if (repaired)
+		hs_host_log(host, 4, "%s: invalid UTF-8 in the listing replaced with U+FFFD",
+		            hs_resp_url(resp));
 	n = hs_reddit_parse_listing(body, len, r->source, hs_host_now_us(host), take, &ctx,
 	                            &page_newest, &bad, err, sizeof(err));
+	free(fixed);
 	if (n < 0) {
 		hs_host_log(host, 4, "%s: %s", hs_resp_url(resp), err);
 		walk_reset(r);
@@ -273,7 +282,9 @@ static int r_parse(void *state, const hs_http_response *resp, hs_host *host)
 	char err[256];
 	int64_t expires_s = 0;
 
-	if (r->last_req == REQ_LISTING)
+	/* hearsayctl parse has no plan before it: tell the two apart by content */
+	if (r->last_req == REQ_LISTING ||
+	    (r->last_req == 0 && memmem(body, len, "\"Listing\"", 9) != NULL))
 		return parse_listing(r, resp, host);
 	if (hs_reddit_parse_token(body, len, r->token, sizeof(r->token), &expires_s, err,
 	                          sizeof(err)) < 0) {
@@ -282,6 +293,8 @@ static int r_parse(void *state, const hs_http_response *resp, hs_host *host)
 		return -1;
 	}
 	r->token_expiry_us = hs_host_now_us(host) + expires_s * 1000000LL;
+	/* a minute early, or halfway through a token of a minute or less */
+	r->token_margin_us = expires_s > 60 ? 60 * 1000000LL : expires_s * 500000LL;
 	if (r->reported)
 		hs_host_log(host, 5, "a token was granted again");
 	r->reported = false;

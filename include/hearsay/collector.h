@@ -11,9 +11,12 @@
  *
  *   static const hs_collector_key keys[] = {
  *       { "url", HS_KEY_STRING, NULL, "feed URL (http or https)" },
- *       { "interval", HS_KEY_DURATION, "5m", "time between polls" },
+ *       { "tag", HS_KEY_STRING, "", "a tag added to every post" },
  *       { NULL, 0, NULL, NULL },
  *   };
+ *
+ * (name, type, interval, timeout and max_size are the host's keys: every
+ * source has them and a plugin must not declare them.)
  *   HS_COLLECTOR_EXPORT = {
  *       .abi = HS_COLLECTOR_ABI, .size = sizeof(hs_collector),
  *       .name = "example", .description = "...", .keys = keys,
@@ -23,9 +26,10 @@
  * The host refuses a plugin whose `abi` differs from its own, and a source
  * config that uses a key the plugin does not declare. The descriptor only
  * grows at its end within one ABI version; `size` tells the host which
- * callbacks a plugin knows. Every callback runs on
- * the host's fetch thread, one at a time per source; a plugin needs no locks
- * for its own state. Build out of tree with `pkg-config --cflags hearsay`.
+ * callbacks a plugin knows. init and fini run on the thread that loads
+ * the configuration (also once at load, to check the settings); every
+ * other callback runs on the host's fetch thread, one at a time per
+ * source; a plugin needs no locks for its own state. Build out of tree with `pkg-config --cflags hearsay`.
  */
 #ifndef HEARSAY_COLLECTOR_H
 #define HEARSAY_COLLECTOR_H

@@ -79,6 +79,17 @@ check "and logged with the source and reason" grep -Eq "source town: .*(timed ou
 echo ok >"$T/web.mode"
 check "after recovery, the new items arrive, none lost, none doubled" wait_until 30 expect 8
 check "recovery is logged" grep -q "source town: recovered after" "$T/run.log"
+check "the source's own counters say so in /metrics" "$PY" -c "
+import re, urllib.request
+m = urllib.request.urlopen('$URL/metrics').read().decode()
+e = re.search(r'^hearsay_collector_errors_total\{source=\"town\"\} (\d+)$', m, re.M)
+i = re.search(r'^hearsay_collector_items_total\{source=\"town\"\} (\d+)$', m, re.M)
+assert e and int(e.group(1)) >= 1 and i and int(i.group(1)) >= 8, m[-800:]"
+check "and in the stats API, with the time of the last error" "$PY" -c "
+import json, urllib.request
+s = json.load(urllib.request.urlopen('$URL/api/v1/stats'))['sources']['town']
+assert s['errors'] >= 1 and s['polls'] >= 3 and s['last_error'] and s['last_ok'], s"
+check "hearsayctl stats lists the source" sh -c "'$HEARSAYCTL' -c '$T/h.yaml' stats | grep -q '^  town'"
 
 say "a body cut short by the server"
 ERR0=$(metric source_errors)

@@ -159,6 +159,11 @@ gen --edit 3 --delete 4
 gen --from 61 --count 2
 check "a frame that is not JSON is counted" wait_until 30 metric_ge stream_bad_messages $((BAD0 + 1))
 check "and logged with the source name" grep -q "source masto-live: stream: " "$T/run1.log"
+check "and counted for that source only" "$PY" -c "
+import json, urllib.request
+s = json.load(urllib.request.urlopen('$URL/api/v1/stats'))['sources']
+assert s['masto-live']['stream_bad_messages'] >= 1 and s['masto-live']['stream_connects'] >= 2, s
+assert s['masto-rest']['stream_messages'] == 0 and s['masto-rest']['polls'] >= 5, s"
 echo ok >"$T/soc.mode"
 check "an edit is kept as a new version" wait_until 30 sh -c "'$HEARSAYCTL' -c '$T/h.yaml' query --posts --json --limit 0 --source masto-live | grep -q '110000000000000003#edit-'"
 check "a delete is noticed" wait_until 10 grep -q "source masto-live: stream: status 110000000000000004 was deleted upstream" "$T/run1.log"
