@@ -80,6 +80,8 @@ static void print_post(qout *q, const json_t *p)
 	fputs("  ", f);
 	ctl_print_cell(f, ctl_jstr(p, "source_id"), 14);
 	fputs("  ", f);
+	if (json_is_true(json_object_get(p, "deleted")))
+		fputs("[deleted upstream] ", f);
 	ctl_print_cell(f, ctl_jstr(p, "text"), 70);
 	fputc('\n', f);
 }

@@ -147,6 +147,7 @@ static const metric_desc descs[] = {
 	M(posts_duplicate, "counter", "Posts dropped as duplicates of stored ones"),
 	M(posts_rejected, "counter", "Posts rejected with a logged reason"),
 	M(posts_repaired, "counter", "Posts whose invalid UTF-8 was replaced"),
+	M(posts_deleted, "counter", "Stored posts marked as deleted upstream"),
 	M(hits, "counter", "Rule hits committed"),
 	M(rule_limit_events, "counter", "PCRE2 match or depth limits reached"),
 	M(intake_full, "counter", "Times a collector paused because the intake queue was full"),

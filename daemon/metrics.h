@@ -19,6 +19,7 @@ typedef struct hs_metrics_t {
 	atomic_uint_fast64_t posts_duplicate;  /* dropped by dedup */
 	atomic_uint_fast64_t posts_rejected;   /* refused with a reason */
 	atomic_uint_fast64_t posts_repaired;   /* invalid UTF-8 replaced */
+	atomic_uint_fast64_t posts_deleted;    /* stored posts marked deleted upstream */
 	atomic_uint_fast64_t hits;             /* rule hits committed */
 	atomic_uint_fast64_t rule_limit_events;/* PCRE2 match/depth limit hit */
 	atomic_uint_fast64_t intake_full;      /* times a collector paused */

@@ -45,7 +45,7 @@ const hs_api_fn hs_plugin_host_api[] = {
 	(hs_api_fn)hs_errs_add, (hs_api_fn)hs_conf_source, (hs_api_fn)hs_conf_string,
 	(hs_api_fn)hs_conf_int, (hs_api_fn)hs_conf_bool, (hs_api_fn)hs_conf_double,
 	(hs_api_fn)hs_conf_duration_us, (hs_api_fn)hs_conf_list, (hs_api_fn)hs_conf_secret,
-	(hs_api_fn)hs_host_poll_now, (hs_api_fn)hs_host_version,
+	(hs_api_fn)hs_host_poll_now, (hs_api_fn)hs_host_version, (hs_api_fn)hs_host_deleted,
 	/* not public, but the in-tree collectors' parsers use them */
 	(hs_api_fn)hs_utf8_valid, (hs_api_fn)hs_utf8_repair, (hs_api_fn)hs_time_parse_rfc3339,
 };

@@ -88,6 +88,19 @@ drop:
 	hs_post_free(post);
 }
 
+void hs_host_deleted(hs_host *h, const char *source_id)
+{
+	hs_post *p = hs_post_new();
+	if (!p || !(p->text = strdup("")) || !(p->source_id = strdup(source_id))) {
+		hs_post_free(p);
+		hs_log_err("source %s: out of memory: a deletion notice was dropped", h->name);
+		return;
+	}
+	p->flags = HS_POST_DELETED;
+	p->created_us = h->now_us;
+	hs_host_emit(h, p); /* a notice travels like a post, so it keeps its order */
+}
+
 void hs_host_set_cursor(hs_host *h, const char *cursor)
 {
 	if (!h->src)

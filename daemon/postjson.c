@@ -34,6 +34,8 @@ json_t *hs_post_to_json(const hs_post *p)
 	tags = NULL;
 	json_object_set_new(o, "reply", json_boolean(p->flags & HS_POST_REPLY));
 	json_object_set_new(o, "boost", json_boolean(p->flags & HS_POST_BOOST));
+	if (p->flags & HS_POST_DELETED) /* a deletion notice (hearsayctl parse) */
+		json_object_set_new(o, "deleted", json_true());
 	if (p->feed)
 		json_object_set_new(o, "feed", json_string(p->feed));
 	return o;
@@ -88,6 +90,8 @@ hs_post *hs_post_from_json(const json_t *o)
 		p->flags |= HS_POST_REPLY;
 	if (json_is_true(json_object_get(o, "boost")))
 		p->flags |= HS_POST_BOOST;
+	if (json_is_true(json_object_get(o, "deleted")))
+		p->flags |= HS_POST_DELETED;
 	return p;
 fail:
 	hs_post_free(p);

@@ -27,6 +27,7 @@ typedef struct hs_record {
 	hs_hit *hits;
 	size_t n_hits;
 	char *reject;        /* reason when the post is refused, else NULL */
+	int marked;          /* a deletion notice that marked a stored post */
 	int64_t intake_us;   /* wall clock when the collector handed it over */
 } hs_record;
 

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "store.h"
+#include "timeutil.h"
 
 enum { DB_META, DB_POSTS, DB_DEDUP, DB_PTIME, DB_HITS, DB_HTIME, DB_EVENTS,
        DB_OUTBOX, DB_CURSORS, DB_COUNT };
@@ -312,6 +313,42 @@ int hs_store_wnext(hs_wtxn *t, const char *counter, uint64_t *out)
 	rc = mdb_put(t->txn, t->st->dbi[DB_META], &k, &v, 0);
 	if (!rc)
 		*out = cur;
+	return rc;
+}
+
+int hs_store_wmark_deleted(hs_wtxn *t, uint64_t id, int64_t when_us, int *changed)
+{
+	unsigned char idb[8];
+	MDB_val k = { 8, idb }, v;
+	json_t *o = NULL;
+	char *js = NULL, ts[40];
+	int rc;
+
+	*changed = 0;
+	be64(idb, id);
+	if ((rc = mdb_get(t->txn, t->st->dbi[DB_POSTS], &k, &v)))
+		return rc == MDB_NOTFOUND ? 0 : rc;
+	o = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+	if (!json_is_object(o)) {
+		rc = 0; /* not ours to repair here; readers report it */
+		goto out;
+	}
+	if (json_is_true(json_object_get(o, "deleted")))
+		goto out;
+	json_object_set_new(o, "deleted", json_true());
+	json_object_set_new(o, "deleted_at", json_string(hs_time_format(when_us, ts, sizeof(ts))));
+	js = json_dumps(o, JSON_COMPACT);
+	if (!js) {
+		rc = ENOMEM;
+		goto out;
+	}
+	v.mv_size = strlen(js);
+	v.mv_data = js;
+	if ((rc = mdb_put(t->txn, t->st->dbi[DB_POSTS], &k, &v, 0)) == 0)
+		*changed = 1;
+out:
+	free(js);
+	json_decref(o);
 	return rc;
 }
 

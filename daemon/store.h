@@ -60,6 +60,9 @@ int hs_store_wnext(hs_wtxn *t, const char *counter, uint64_t *out);
 int hs_store_wpost(hs_wtxn *t, uint64_t id, const char *source,
                    const char *source_id, int64_t created_us,
                    const char *json, size_t len);
+/* Mark stored post `id` as deleted upstream ("deleted": true,
+ * "deleted_at": when) unless it already is; *changed tells. */
+int hs_store_wmark_deleted(hs_wtxn *t, uint64_t id, int64_t when_us, int *changed);
 /* Store a hit event with its indexes. */
 int hs_store_whit(hs_wtxn *t, uint64_t seq, const char *rule_id,
                   int64_t created_us, uint64_t post_id, const char *json,

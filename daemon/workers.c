@@ -79,6 +79,8 @@ hs_record *hs_analyse(hs_post *post, const hs_ruleset *rules,
 		r->reject = strdup("post has no text, source or id");
 		return r;
 	}
+	if (post->flags & HS_POST_DELETED)
+		return r; /* a deletion notice: nothing to repair, hide or match */
 	if (repair_field(&post->text, &changed) || repair_field(&post->title, &changed) ||
 	    repair_field(&post->url, &changed) || repair_field(&post->source_id, &changed)) {
 		r->reject = strdup("out of memory while repairing UTF-8");

@@ -193,10 +193,15 @@ static int write_record(hs_writer *w, hs_wtxn *t, hs_record *r, int64_t now)
 	size_t len;
 
 	p->id = 0; /* a retried batch starts over */
+	r->marked = 0;
 	if (r->reject)
 		return 0;
 	rc = hs_store_wdedup(t, p->source, p->source_id, &existing, &found);
-	if (rc || found)
+	if (rc)
+		return rc;
+	if (p->flags & HS_POST_DELETED) /* a notice: mark the post, never store it */
+		return found ? hs_store_wmark_deleted(t, existing, p->fetched_us, &r->marked) : 0;
+	if (found)
 		return rc;
 	if ((rc = hs_store_wnext(t, "next_post", &p->id)))
 		return rc;
@@ -308,11 +313,13 @@ static int commit_batch(hs_writer *w, hs_record **recs, size_t n, int stopping)
 static void publish_batch(hs_writer *w, hs_record **recs, size_t n)
 {
 	hs_daemon *d = w->d;
-	uint64_t committed = 0, dups = 0, rejected = 0;
+	uint64_t committed = 0, dups = 0, rejected = 0, deleted = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		hs_record *r = recs[i];
-		if (r->reject) {
+		if (r->post->flags & HS_POST_DELETED) {
+			deleted += r->marked != 0;
+		} else if (r->reject) {
 			rejected++;
 			hs_log_warn("source %s: post %s rejected: %s",
 			            r->post->source ? r->post->source : "?",
@@ -326,6 +333,7 @@ static void publish_batch(hs_writer *w, hs_record **recs, size_t n)
 	HS_ADD(posts_committed, committed);
 	HS_ADD(posts_duplicate, dups);
 	HS_ADD(posts_rejected, rejected);
+	HS_ADD(posts_deleted, deleted);
 	HS_ADD(hits, w->n_ev);
 	for (size_t i = 0; i < w->n_ev; i++) {
 		/* ownership of the JSON text passes to the lws thread's ring */

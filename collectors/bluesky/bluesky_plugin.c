@@ -127,11 +127,12 @@ static int b_stream_frame(void *state, const char *msg, size_t len, hs_host *hos
 	hs_js_filter filter = { b->keywords, b->n_keywords, b->langs, b->n_langs };
 	hs_js_kind kind;
 	hs_post *post = NULL;
+	char *deleted = NULL;
 	int64_t t = 0;
 	char err[256], cur[32];
 
 	if (hs_jetstream_parse_frame(msg, len, b->source, hs_host_now_us(host), &filter, &kind,
-	                             &post, NULL, &t, err, sizeof(err)) < 0) {
+	                             &post, &deleted, &t, err, sizeof(err)) < 0) {
 		hs_host_log(host, 4, "stream: %s", err);
 		if (t > b->high_us) /* the cursor still moves past it */
 			b->high_us = t;
@@ -151,6 +152,12 @@ static int b_stream_frame(void *state, const char *msg, size_t len, hs_host *hos
 		snprintf(cur, sizeof(cur), "%" PRId64, t);
 		hs_host_set_cursor(host, cur);
 	}
+	if (kind == HS_JS_DELETE && deleted) {
+		hs_host_deleted(host, deleted); /* the stored copy is marked */
+		free(deleted);
+		return 1;
+	}
+	free(deleted);
 	if (!post)
 		return 0;
 	if (kind == HS_JS_EDIT) {

@@ -409,8 +409,9 @@ static int m_stream_frame(void *state, const char *msg, size_t len, hs_host *hos
 		return 1;
 	case HS_MASTO_DELETE:
 		hs_host_log(host, 7, "stream: status %s was deleted upstream", deleted);
+		hs_host_deleted(host, deleted); /* the stored copy is marked */
 		free(deleted);
-		return 0;
+		return 1;
 	default:
 		return 0;
 	}

@@ -120,6 +120,10 @@ const char *hs_resp_header(const hs_http_response *r, const char *name);
 typedef struct hs_host hs_host;
 /* Hand one post to the pipeline (the host takes ownership, always). */
 void hs_host_emit(hs_host *h, hs_post *post);
+/* The post source_id of this source was deleted upstream: the store marks
+ * its copy ("deleted": true) once the notice's turn comes, in order with
+ * the posts emitted around it. Nothing happens if it was never stored. */
+void hs_host_deleted(hs_host *h, const char *source_id);
 /* The plugin cursor to persist once every post emitted so far is stored;
  * given back to plan() after a restart. Copied. */
 void hs_host_set_cursor(hs_host *h, const char *cursor);

@@ -19,6 +19,11 @@ extern "C" {
 enum {
 	HS_POST_REPLY = 1u << 0,
 	HS_POST_BOOST = 1u << 1,
+	/* A deletion notice, not a post: the post (source, source_id) was
+	 * deleted upstream. It needs only source_id and text "" (no content);
+	 * it is never matched or stored as a post: the store marks the stored
+	 * post, if any, with "deleted": true and the time it learnt of it. */
+	HS_POST_DELETED = 1u << 2,
 };
 
 typedef struct hs_post {

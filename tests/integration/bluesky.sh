@@ -116,6 +116,27 @@ check "a binary frame is skipped and counted" metric_ge stream_skipped 1
 echo ok >"$T/js.mode"
 check "good frames around it arrive" wait_until 20 expect_all sky
 
+say "a post deleted upstream"
+"$PY" - "$T/js/jetstream.ndjson" "$TNEXT" <<'PYEOF'
+import json, sys
+path, t = sys.argv[1], int(sys.argv[2])
+first = next(json.loads(l) for l in open(path) if '"operation":"create"' in l)
+victim = first["did"] + "/" + first["commit"]["rkey"]
+with open(path, "a") as f:
+    f.write(json.dumps({"did": first["did"], "time_us": t, "kind": "commit",
+                        "commit": {"rev": "3zzzzzzzzzz22", "operation": "delete",
+                                   "collection": "app.bsky.feed.post", "rkey": first["commit"]["rkey"]}}) + "\n")
+open(path + ".victim", "w").write(victim)
+PYEOF
+TNEXT=$((TNEXT + 3000))
+check "the stored post is marked deleted, its record kept" wait_until 20 "$PY" -c "
+import json, subprocess
+v = open('$T/js/jetstream.ndjson.victim').read()
+p = json.loads(subprocess.run(['$HEARSAYCTL', '-c', '$T/h.yaml', 'query', '--posts', '--json', '--limit', '0', '--source', 'sky'], capture_output=True, check=True).stdout)
+d = [x for x in p if x['source_id'] == v]
+assert len(d) == 1 and d[0].get('deleted') is True and d[0]['deleted_at'], d
+assert sum(1 for x in p if x.get('deleted')) == 1"
+
 say "kill -9 mid-stream, frames while down, restart"
 gen 400 en
 sleep 0.3

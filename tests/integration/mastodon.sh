@@ -167,6 +167,13 @@ assert s['masto-rest']['stream_messages'] == 0 and s['masto-rest']['polls'] >= 5
 echo ok >"$T/soc.mode"
 check "an edit is kept as a new version" wait_until 30 sh -c "'$HEARSAYCTL' -c '$T/h.yaml' query --posts --json --limit 0 --source masto-live | grep -q '110000000000000003#edit-'"
 check "a delete is noticed" wait_until 10 grep -q "source masto-live: stream: status 110000000000000004 was deleted upstream" "$T/run1.log"
+check "and the stored post is marked deleted, with the time, its record kept" wait_until 20 "$PY" -c "
+import json, subprocess
+p = json.loads(subprocess.run(['$HEARSAYCTL', '-c', '$T/h.yaml', 'query', '--posts', '--json', '--limit', '0', '--source', 'masto-live'], capture_output=True, check=True).stdout)
+d = [x for x in p if x['source_id'] == '110000000000000004']
+assert len(d) == 1 and d[0]['deleted'] is True and d[0]['deleted_at'], d
+assert sum(1 for x in p if x.get('deleted')) == 1"
+check "counted" metric_ge posts_deleted 1
 check "good frames after garbage still arrive" wait_until 30 expect_all masto-live
 check "recovery is logged once frames flow again" grep -q "source masto-live: stream recovered after" "$T/run1.log"
 
@@ -211,7 +218,8 @@ check "hearsayctl fetch reports a hidden timeline like the daemon" grep -q "has 
 for f in stream_update stream_status_update stream_delete stream_notification; do tr -d '\n' <"$FIX/$f.json"; echo; done >"$T/frames.ndjson"
 "$HEARSAYCTL" parse --collector mastodon --set instance=https://town.example --set hashtag=x \
 	--frames "$T/frames.ndjson" >"$T/parsed.ndjson" 2>"$T/parse.err"
-check "hearsayctl parse --frames turns streaming frames into posts" "$PY" -c "
+check "hearsayctl parse --frames turns streaming frames into posts and a deletion notice" "$PY" -c "
 import json; p=[json.loads(l) for l in open('$T/parsed.ndjson')]
-assert len(p) == 2 and '#edit-' in p[1]['source_id'], p"
+assert len(p) == 3 and '#edit-' in p[1]['source_id'] and p[2].get('deleted') is True and p[2]['text'] == '', p
+assert not p[0].get('deleted') and not p[1].get('deleted'), p"
 finish
