@@ -173,8 +173,8 @@ void hs_poll_stream_step(hs_poll_src *p, int64_t now)
 	}
 	if (p->poll_now) { /* e.g. a backfill by HTTP after the stream opened */
 		p->poll_now = false;
-		if (!p->in_flight && p->failures == 0)
-			p->next_poll = now;
+		if (!p->in_flight && p->failures == 0) /* but never into a rate-limit wait */
+			p->next_poll = now > p->rl_until ? now : p->rl_until;
 	}
 }
 

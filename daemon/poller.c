@@ -539,6 +539,7 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	HS_SRC_ADD(p->m, items, p->n_pending - before);
 	HS_SRC_SET(p->m, last_ok_us, hs_now_us());
 	long rl = ratelimit_wait_s(&r);
+	p->rl_until = rl > 0 ? now + rl * 1000000LL : 0;
 	schedule_next(p, now, rl);
 	if (p->poll_now && rl <= 0) /* the next page, or the request after a token, */
 		p->next_poll = now;     /* unless the rate limit says to wait */

@@ -48,6 +48,7 @@ struct hs_poll_src {
 	int64_t next_poll;
 	int failures;
 	int fail_kind;               /* what the last failure was (see fail()) */
+	int64_t rl_until;            /* monotonic: the rate limit says wait until then */
 	int in_flight;
 	/* the transfer */
 	char *body;
