@@ -246,6 +246,35 @@ static long page_len(const char *body, size_t len)
 	return n;
 }
 
+/* The server's own paging: rel="prev" of the Link header carries the
+ * min_id to ask next. Taken when it points at this server and is not
+ * behind what the page itself showed (a proxy that rewrites links, or an
+ * empty page, leaves the page's newest id in charge). */
+static void link_min_id(masto *m, const char *link, hs_host *host)
+{
+	char *prev = link ? hs_mastodon_link_rel(link, "prev") : NULL;
+	const char *q;
+	size_t bl = strlen(m->base), n;
+	if (!prev)
+		return;
+	if (strncmp(prev, m->base, bl) != 0 || (prev[bl] != '/' && prev[bl] != '\0')) {
+		hs_host_log(host, 6, "ignoring a Link header that points elsewhere: %s", prev);
+		goto out;
+	}
+	if (!(q = strstr(prev, "?min_id=")) && !(q = strstr(prev, "&min_id=")))
+		goto out;
+	q += 8;
+	n = strspn(q, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-");
+	if (n == 0 || n > 64 || (q[n] != '\0' && q[n] != '&'))
+		goto out;
+	char id[65];
+	memcpy(id, q, n);
+	id[n] = '\0';
+	set_id(&m->last_id, id);
+out:
+	free(prev);
+}
+
 static int m_parse(void *state, const hs_http_response *resp, hs_host *host)
 {
 	masto *m = state;
@@ -278,6 +307,7 @@ static int m_parse(void *state, const hs_http_response *resp, hs_host *host)
 	m->reported = false;
 	set_id(&m->last_id, newest);
 	free(newest);
+	link_min_id(m, hs_resp_header(resp, "Link"), host);
 	if (page >= m->page_size) {
 		hs_host_poll_now(host); /* a full page: there may be more */
 	} else {
