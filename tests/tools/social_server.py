@@ -721,10 +721,15 @@ async def run():
     stop = loop.create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    tls = None
+    if OPTS.tls_cert:  # wss:// and https:// with a certificate the client must check
+        import ssl
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(OPTS.tls_cert, OPTS.tls_key)
     try:
         server = await serve(handler, "127.0.0.1", OPTS.port, create_protocol=SocialProtocol,
                              ping_interval=None, close_timeout=2, compression=None,
-                             max_size=1 << 22, server_header="social_server")
+                             max_size=1 << 22, server_header="social_server", ssl=tls)
     except OSError as e:
         err("cannot listen on 127.0.0.1:%d: %s" % (OPTS.port, e))
         sys.exit(1)
@@ -760,7 +765,11 @@ def main():
     ap.add_argument("--mode-file", default="/nonexistent")
     ap.add_argument("--token", default=None)
     ap.add_argument("--page-max", type=int, default=40)
+    ap.add_argument("--tls-cert", help="serve TLS (wss://, https://) with this certificate (PEM)")
+    ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
     OPTS = ap.parse_args()
+    if bool(OPTS.tls_cert) != bool(OPTS.tls_key):
+        ap.error("--tls-cert and --tls-key go together")
     if OPTS.page_max < 1:
         ap.error("--page-max must be at least 1")
     LOGF = open(OPTS.log, "a", encoding="utf-8")
