@@ -27,6 +27,10 @@ int ctl_stats(hs_ctl *c, int argc, char **argv);
 int ctl_alerts(hs_ctl *c, int argc, char **argv);
 int ctl_parse(hs_ctl *c, int argc, char **argv);
 int ctl_fetch(hs_ctl *c, int argc, char **argv);
+typedef struct hs_ruleset hs_ruleset;
+/* rules test --text and rules match (ctl_rules_match.c). */
+int ctl_rules_text(hs_ctl *c, const hs_ruleset *rs, const char *text);
+int ctl_rules_match(hs_ctl *c, const hs_ruleset *rs, const char *input);
 
 /* Store path / base URL, from the flags or the config. NULL with a
  * message on stderr if neither says. */

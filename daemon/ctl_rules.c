@@ -10,8 +10,13 @@ static void rules_usage(FILE *f)
 {
 	fprintf(f, "usage: hearsayctl rules check FILE|DIR...\n"
 	           "       hearsayctl rules test FILE|DIR...\n"
+	           "       hearsayctl [--json] rules test --text TEXT FILE|DIR\n"
+	           "       hearsayctl rules match FILE|DIR [INPUT]\n"
 	           "  check: parse and compile, print every error as file:line:column\n"
-	           "  test:  also run every rule's match / no_match examples\n");
+	           "  test:  also run every rule's match / no_match examples (exit 1 on a failure)\n"
+	           "  test --text: which rules hit TEXT, on which span, and why (--json: an array)\n"
+	           "  match: every hit of every line of INPUT (default stdin) as NDJSON; a line\n"
+	           "         is a plain text or an NDJSON post in the replay format\n");
 }
 
 static void print_errs(const hs_errs *e)
@@ -30,12 +35,49 @@ static hs_ruleset *load_arg(const char *arg, hs_errs *errs)
 	return hs_ruleset_load_files(one, 1, errs);
 }
 
+/* rules test --text / rules match: one rule set, then the texts. */
+static int run_one_set(hs_ctl *c, const char *rules, const char *text, const char *input)
+{
+	hs_errs errs = HS_ERRS_INIT;
+	hs_ruleset *rs = load_arg(rules, &errs);
+	int rc;
+	if (!rs) {
+		print_errs(&errs);
+		fprintf(stderr, "%s: %zu error(s)\n", rules, errs.n);
+		hs_errs_clear(&errs);
+		return 1;
+	}
+	rc = text ? ctl_rules_text(c, rs, text) : ctl_rules_match(c, rs, input);
+	hs_errs_clear(&errs);
+	hs_ruleset_unref(rs);
+	return rc;
+}
+
 int ctl_rules(hs_ctl *c, int argc, char **argv)
 {
 	int test, bad = 0;
 	size_t total = 0, examples = 0, failed = 0;
-	(void)c;
 
+	for (int i = 2; i < argc; i++) /* --json / --csv anywhere after the verb */
+		if (ctl_format_arg(c, argv[i])) {
+			memmove(argv + i, argv + i + 1, (size_t)(argc - i - 1) * sizeof(*argv));
+			argc--;
+			i--;
+		}
+	if (argc >= 3 && strcmp(argv[1], "match") == 0) {
+		if (argc > 4) {
+			rules_usage(stderr);
+			return CTL_EX_USAGE;
+		}
+		return run_one_set(c, argv[2], NULL, argc == 4 ? argv[3] : NULL);
+	}
+	if (argc >= 3 && strcmp(argv[1], "test") == 0 && strcmp(argv[2], "--text") == 0) {
+		if (argc != 5) {
+			rules_usage(stderr);
+			return CTL_EX_USAGE;
+		}
+		return run_one_set(c, argv[4], argv[3], NULL);
+	}
 	if (argc < 3 || (strcmp(argv[1], "check") != 0 && strcmp(argv[1], "test") != 0)) {
 		rules_usage(stderr);
 		return CTL_EX_USAGE;

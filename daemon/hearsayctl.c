@@ -21,6 +21,8 @@ static void usage(FILE *f)
 	        "  watch [--since SEQ] [--count N] [--json]  live hits over the websocket\n"
 	        "  rules check FILE|DIR...               compile rule packs\n"
 	        "  rules test FILE|DIR...                run the rules' examples\n"
+	        "  rules test --text TEXT FILE|DIR       which rules hit a text, where and why\n"
+	        "  rules match FILE|DIR [INPUT]          hits of every line (text or NDJSON post)\n"
 	        "  stats [--json]                        counters, queues and store totals\n"
 	        "  alerts [--state S] [--json|--csv]     the alert outbox: sent, pending, failed\n"
 	        "  parse --collector NAME [--set K=V] [--frames] FILE\n"
