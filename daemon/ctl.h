@@ -45,6 +45,10 @@ hs_store *ctl_open_store(hs_ctl *c, int *status);
 void ctl_print_cell(FILE *f, const char *s, int width);
 /* One RFC 4180 CSV field. */
 void ctl_csv_field(FILE *f, const char *s, int last);
+/* GET BASE/api/v1/stats (ctl_stats.c); NULL, with a message, if hearsayd
+ * does not answer. */
+json_t *ctl_fetch_stats(const char *base);
+int ctl_reload(hs_ctl *c, int argc, char **argv);
 /* Strings from JSON: "" for missing. */
 const char *ctl_jstr(const json_t *o, const char *key);
 /* Common per-command option parsing of --json / --csv; returns 1 if the

@@ -27,7 +27,7 @@ static size_t on_body(char *d, size_t size, size_t n, void *ud)
 }
 
 /* GET base/api/v1/stats; NULL (with a message) if the daemon is not there. */
-static json_t *fetch_live(const char *base)
+json_t *ctl_fetch_stats(const char *base)
 {
 	char url[512], err[CURL_ERROR_SIZE] = "";
 	membuf b = { NULL, 0 };
@@ -115,7 +115,7 @@ int ctl_stats(hs_ctl *c, int argc, char **argv)
 	}
 	base = ctl_base_url(c);
 	if (base)
-		live = fetch_live(base);
+		live = ctl_fetch_stats(base);
 	if (c->store_path || c->cfg)
 		stored = store_stats(c);
 	if (!live && !stored)

@@ -27,6 +27,7 @@ static void usage(FILE *f)
 	        "  alerts [--state S] [--json|--csv]     the alert outbox: sent, pending, failed\n"
 	        "  parse --collector NAME [--set K=V] [--frames] FILE\n"
 	        "                                        a collector's posts from a saved response\n"
+	        "  reload                                reload hearsayd's config and rules; print the outcome\n"
 	        "  fetch [--max-requests N] [--seconds S] SOURCE\n"
 	        "                                        one live request for a configured source\n"
 	        "options:\n"
@@ -76,6 +77,8 @@ int main(int argc, char **argv)
 		rc = ctl_parse(&c, cargc, cargv);
 	else if (strcmp(cmd, "fetch") == 0)
 		rc = ctl_fetch(&c, cargc, cargv);
+	else if (strcmp(cmd, "reload") == 0)
+		rc = ctl_reload(&c, cargc, cargv);
 	else {
 		fprintf(stderr, "hearsayctl: unknown command '%s'\n", cmd);
 		usage(stderr);

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,30 +47,48 @@ static void print_errs(const char *what, const hs_errs *e)
 		hs_log_err("%s: %zu error(s)", what, e->n);
 }
 
-/* Load config and rules; on failure log every error and return -1. */
-static int load_all(const char *path, hs_config **cfg_out, hs_ruleset **rules_out)
+/* Load config and rules; on failure log every error, leave them in errs
+ * (the caller clears it) and return -1. */
+static int load_all(const char *path, hs_config **cfg_out, hs_ruleset **rules_out,
+                    hs_errs *errs)
 {
-	hs_errs errs = HS_ERRS_INIT;
-	hs_config *cfg = hs_config_load(path, &errs);
+	hs_config *cfg = hs_config_load(path, errs);
 	hs_ruleset *rules = NULL;
 
 	if (!cfg) {
-		print_errs("configuration rejected", &errs);
+		print_errs("configuration rejected", errs);
 		goto fail;
 	}
-	rules = hs_ruleset_load_dir(cfg->rules_dir, &errs);
+	rules = hs_ruleset_load_dir(cfg->rules_dir, errs);
 	if (!rules) {
-		print_errs("rules rejected", &errs);
+		print_errs("rules rejected", errs);
 		goto fail;
 	}
-	hs_errs_clear(&errs);
 	*cfg_out = cfg;
 	*rules_out = rules;
 	return 0;
 fail:
-	hs_errs_clear(&errs);
 	hs_config_free(cfg);
 	return -1;
+}
+
+/* The pid file beside the store, for `hearsayctl reload`. */
+static void pid_file(const hs_config *cfg, bool create)
+{
+	char p[4096];
+	FILE *f;
+	snprintf(p, sizeof(p), "%s/hearsayd.pid", cfg->store_path);
+	if (!create) {
+		unlink(p);
+		return;
+	}
+	if (!(f = fopen(p, "w"))) {
+		hs_log_warn("cannot write %s: %s (hearsayctl reload will not find hearsayd)", p,
+		            strerror(errno));
+		return;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
 }
 
 /* SIGHUP: a new rule set and log level, or nothing at all. */
@@ -76,15 +96,17 @@ static void reload(hs_daemon *d, const char *path)
 {
 	hs_config *ncfg = NULL;
 	hs_ruleset *nrules = NULL;
+	hs_errs errs = HS_ERRS_INIT;
 	char msg[64];
 
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%lld", (long long)hs_mono_us());
 	hs_sd_notify(msg);
 	hs_log_notice("reloading %s", path);
-	if (load_all(path, &ncfg, &nrules) < 0) {
+	if (load_all(path, &ncfg, &nrules, &errs) < 0) {
 		HS_INC(reloads_failed);
 		hs_log_err("reload failed: keeping the running configuration and %zu rules",
 		           hs_ruleset_count(d->rules));
+		hs_metrics_set_reload(false, hs_ruleset_count(d->rules), &errs);
 		goto out;
 	}
 	size_t n = hs_ruleset_count(nrules);
@@ -96,8 +118,10 @@ static void reload(hs_daemon *d, const char *path)
 		hs_log_warn("reload: changes to %s take effect after a restart", changed);
 	HS_INC(reloads_ok);
 	hs_log_notice("reload done: %zu rules active", n);
+	hs_metrics_set_reload(true, n, &errs);
 	hs_config_free(ncfg);
 out:
+	hs_errs_clear(&errs);
 	hs_sd_notify("READY=1");
 }
 
@@ -136,8 +160,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hearsayd: unknown log level '%s'\n", level);
 		return EX_USAGE_;
 	}
-	if (load_all(path, &cfg, &rules) < 0)
+	if (load_all(path, &cfg, &rules, &errs) < 0) {
+		hs_errs_clear(&errs);
 		return EX_CONFIG_;
+	}
 	hs_log_set_level(level ? hs_log_level_parse(level) : cfg->log_level);
 	if (level)
 		setenv("HEARSAY_LOG_LEVEL_FIXED", "1", 1);
@@ -169,6 +195,7 @@ int main(int argc, char **argv)
 	hs_log_notice("hearsayd %s started: %zu source(s), %zu rule(s), %d worker(s), store %s",
 	              PACKAGE_VERSION, cfg->n_sources, hs_ruleset_count(d.rules), cfg->workers,
 	              cfg->store_path);
+	pid_file(cfg, true);
 	hs_sd_notify("READY=1\nSTATUS=watching");
 
 	int64_t wd = hs_sd_watchdog_usec();
@@ -186,6 +213,7 @@ int main(int argc, char **argv)
 		}
 	}
 	hs_sd_notify("STOPPING=1");
+	pid_file(cfg, false);
 	hs_daemon_stop(&d);
 	hs_log_notice("stopped: %llu posts in, %llu committed, %llu duplicate, %llu rejected; "
 	              "%llu hits, %llu alerts sent",

@@ -1,9 +1,14 @@
 /* hearsay: counters and their exposition (see metrics.h). */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
+
+#include <hearsay/errors.h>
 
 #include "metrics.h"
 #include "queue.h"
@@ -121,6 +126,34 @@ static void src_json(FILE *f)
 	fputc('}', f);
 }
 
+static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
+static json_t *last_reload; /* under reload_mu; replaced whole */
+
+void hs_metrics_set_reload(bool ok, size_t rules, const hs_errs *errs)
+{
+	char ts[40];
+	json_t *e = json_array(), *o;
+	for (size_t i = 0; e && i < errs->n && i < 100; i++)
+		json_array_append_new(e, json_string(errs->msgs[i]));
+	o = json_pack("{s:s,s:b,s:I,s:o*}", "time", hs_time_format(hs_now_us(), ts, sizeof(ts)),
+	              "ok", ok, "rules", (json_int_t)rules, "errors", e);
+	pthread_mutex_lock(&reload_mu);
+	json_decref(last_reload);
+	last_reload = o; /* ours now */
+	pthread_mutex_unlock(&reload_mu);
+}
+
+static void reload_json(FILE *f)
+{
+	char *s = NULL;
+	pthread_mutex_lock(&reload_mu);
+	if (last_reload)
+		s = json_dumps(last_reload, JSON_COMPACT);
+	pthread_mutex_unlock(&reload_mu);
+	fprintf(f, ",\"last_reload\":%s", s ? s : "null");
+	free(s);
+}
+
 /* Written once by the main thread before other threads read them. */
 static hs_queue *g_intake, *g_store;
 
@@ -232,6 +265,7 @@ char *hs_metrics_json(void)
 		fprintf(f, ",\"%s\":%llu", descs[i].json,
 		        (unsigned long long)desc_value(&descs[i]));
 	src_json(f);
+	reload_json(f);
 	fprintf(f, ",\"queues\":{\"intake\":%zu,\"store\":%zu}}",
 	        g_intake ? hs_queue_depth(g_intake) : 0,
 	        g_store ? hs_queue_depth(g_store) : 0);

@@ -8,6 +8,7 @@
 #define HS_METRICS_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,11 @@ hs_source_metrics *hs_metrics_source(const char *name);
 	do { if (m) atomic_fetch_add_explicit(&(m)->f, (n), memory_order_relaxed); } while (0)
 #define HS_SRC_SET(m, f, v) \
 	do { if (m) atomic_store_explicit(&(m)->f, (v), memory_order_relaxed); } while (0)
+
+/* The outcome of the last reload (main thread), shown in the stats JSON as
+ * "last_reload": {"time", "ok", "rules", "errors": [...]}. */
+typedef struct hs_errs hs_errs;
+void hs_metrics_set_reload(bool ok, size_t rules, const hs_errs *errs);
 
 /* Queues whose depth is reported; set once by the main thread before
  * the lws thread starts. */

@@ -31,7 +31,10 @@ rules:
       any:
         - regex: 'unclosed (group'
 YAML
-kill -HUP "$DPID"
+"$HEARSAYCTL" -c "$T/h.yaml" reload >"$T/reload1.out" 2>"$T/reload1.err"
+check "hearsayctl reload reports a rejected reload (exit 1)" [ $? -eq 1 ]
+check "with every error, file:line:column first" grep -q "zz-bad.yaml:8:[0-9]*: .*broken" "$T/reload1.err"
+check "and says the old rules stay" grep -q "reload rejected: hearsayd keeps its $RULES_BEFORE rule(s)" "$T/reload1.err"
 check "a bad rule pack is rejected" wait_until 10 metric_eq reloads_failed 1
 check "the error names file:line:column and the reason" grep -q "zz-bad.yaml:8:[0-9]*: .*broken" "$T/daemon.log"
 check "the old rules are kept" grep -q "reload failed: keeping the running configuration and $RULES_BEFORE rules" "$T/daemon.log"
@@ -62,13 +65,17 @@ rules:
       match: ["The bakery on Mill Street is open"]
       no_match: ["The march is on Saturday"]
 YAML
-kill -HUP "$DPID"
+"$HEARSAYCTL" -c "$T/h.yaml" reload >"$T/reload3.out" 2>"$T/reload3.err"
+check "hearsayctl reload reports the new rule count (exit 0)" grep -q "^reloaded: $((RULES_BEFORE + 1)) rule(s) active" "$T/reload3.out"
 check "a good reload is applied" wait_until 10 metric_eq reloads_ok 1
 check "the new rule count is logged" grep -q "reload done: $((RULES_BEFORE + 1)) rules active" "$T/daemon.log"
 check "the new rule hits posts after the reload" wait_until 60 sh -c "'$HEARSAYCTL' -c '$T/h.yaml' query --json --rule new-bakery --limit 1 | grep -q new-bakery"
 check "the daemon is still healthy" curl -sf -o /dev/null "$URL/api/v1/health"
 check "the replay is still running at SIGTERM" metric_eq sources_done 0
 check "clean stop on SIGTERM" stop_daemon
+check "the pid file is gone after the stop" test ! -e "$T/state/db/hearsayd.pid"
+"$HEARSAYCTL" -c "$T/h.yaml" reload >/dev/null 2>"$T/reload4.err"
+check "hearsayctl reload without a running hearsayd says so (exit 69)" [ $? -eq 69 ]
 check "STOPPING=1 sent to systemd" grep -q "^STOPPING=1" "$T/notify.txt"
 check "SIGTERM drains the queues: every post taken in is committed" "$PY" - "$T/daemon.log" <<'PYEOF'
 import re, sys
