@@ -67,12 +67,12 @@ static void stream_failed(hs_poll_src *p, int64_t now, const char *why)
 		backoff = HS_WS_BACKOFF_MAX_US;
 	backoff = (int64_t)((double)backoff * (0.5 + hs_poll_jitter() * 0.5));
 	p->ws_failures++;
+	if (p->ws_failures == 1 || p->ws_failures % 10 == 0) /* logged, then counted */
+		hs_log_warn("source %s: stream: %s (failure %d; reconnecting in %.1fs)", p->cfg->name,
+		            why, p->ws_failures, (double)backoff / 1e6);
 	HS_INC(stream_failures);
 	HS_SRC_INC(p->m, stream_failures);
 	HS_SRC_SET(p->m, last_error_us, hs_now_us());
-	if (p->ws_failures == 1 || p->ws_failures % 10 == 0)
-		hs_log_warn("source %s: stream: %s (failure %d; reconnecting in %.1fs)", p->cfg->name,
-		            why, p->ws_failures, (double)backoff / 1e6);
 	p->ws_next = now + backoff;
 }
 

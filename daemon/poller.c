@@ -439,14 +439,15 @@ static void fail(hs_poll_src *p, int64_t now, int kind, const char *why, long wa
 	if (wait_s >= 0 && wait_s * 1000000LL > backoff)
 		backoff = (wait_s > 86400 ? 86400 : wait_s) * 1000000LL;
 	p->failures++;
-	HS_INC(source_errors);
-	HS_SRC_INC(p->m, errors);
-	HS_SRC_SET(p->m, last_error_us, hs_now_us());
 	/* complain once, then every 10th time, so a dead source does not flood;
-	 * and whenever the failure changes its kind */
+	 * and whenever the failure changes its kind. Logged before it is
+	 * counted: whoever sees the counter move finds the line. */
 	if (p->failures == 1 || p->failures % 10 == 0 || kind != p->fail_kind)
 		hs_log_warn("source %s: %s (failure %d; next try in %.0fs)", p->cfg->name, why,
 		            p->failures, (double)backoff / 1e6);
+	HS_INC(source_errors);
+	HS_SRC_INC(p->m, errors);
+	HS_SRC_SET(p->m, last_error_us, hs_now_us());
 	p->fail_kind = kind;
 	p->next_poll = now + backoff;
 }
@@ -525,10 +526,10 @@ void hs_poll_done(hs_poll_src *p, CURL *e, CURLcode res, int64_t now)
 	p->new_cursor = NULL;
 	int items = p->cfg->plugin->parse(p->state, &r, &host);
 	if (items < 0) {
-		HS_INC(source_parse_errors);
-		HS_SRC_INC(p->m, parse_errors);
 		snprintf(why, sizeof(why), "could not parse the response from %s", url ? url : "?");
 		fail(p, now, 2000, why, -1);
+		HS_INC(source_parse_errors); /* after the log line, as in fail() */
+		HS_SRC_INC(p->m, parse_errors);
 		goto out; /* posts emitted before the error still go in */
 	}
 	keep_validator(&p->etag, hs_resp_header(&r, "ETag"));

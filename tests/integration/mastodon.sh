@@ -182,7 +182,7 @@ ERR0=$(metric source_errors)
 echo truncate >"$T/soc.mode"
 gen --from 63 --count 3
 check "a JSON page cut short is counted" wait_until 20 metric_ge source_errors $((ERR0 + 1))
-check "and logged with the source and reason" grep -q "source masto-rest: transfer closed with" "$T/run1.log"
+check "and logged with the source and reason" wait_until 20 grep -q "source masto-rest: transfer closed with" "$T/run1.log"
 echo hang >"$T/soc.mode"
 check "a server that stops answering times out, logged with the source" wait_until 30 grep -Eq "source masto-rest: .*timed out" "$T/run1.log"
 echo ok >"$T/soc.mode"
