@@ -94,6 +94,10 @@ int ctl_rules(hs_ctl *c, int argc, char **argv)
 			continue;
 		}
 		total += hs_ruleset_count(rs);
+		const char *const *warns;
+		size_t nw = hs_ruleset_warnings(rs, &warns);
+		for (size_t k = 0; k < nw; k++)
+			fprintf(stderr, "warning: %s\n", warns[k]);
 		if (test) {
 			size_t n_run = 0;
 			int f = hs_ruleset_run_tests(rs, &errs, &n_run);

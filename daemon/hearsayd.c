@@ -64,6 +64,10 @@ static int load_all(const char *path, hs_config **cfg_out, hs_ruleset **rules_ou
 		print_errs("rules rejected", errs);
 		goto fail;
 	}
+	const char *const *warns;
+	size_t nw = hs_ruleset_warnings(rules, &warns);
+	for (size_t i = 0; i < nw; i++)
+		hs_log_warn("%s", warns[i]);
 	*cfg_out = cfg;
 	*rules_out = rules;
 	return 0;

@@ -7,19 +7,18 @@
  * pattern (e.g. out of executable memory) the pattern silently keeps using
  * the interpreter - pcre2_match picks whichever is available.
  *
- * A `terms:` list becomes one pattern
- *     (?<!\w)(?:t1|t2|...)(?!\w)
- * where every term is escaped so that it matches literally, except that a
- * run of whitespace inside a term matches any run of whitespace (so "shut
- * down" also finds "shut\n down"). Leading and trailing whitespace of a term
- * is ignored. A list too large for one PCRE2 program is split in halves
- * until each part compiles (see hs_pattern in rules_internal.h).
+ * A `terms:` list is not compiled here: its terms are kept as written and
+ * become literals of the prefilter's automaton (prefilter.c), matched on
+ * the normalised "terms" view of a post (whole words, caseless, accents and
+ * common obfuscations folded).
  *
  * Compiled code is read-only afterwards and may be shared by threads.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "rules_internal.h"
 
@@ -52,6 +51,13 @@ void hs_pattern_clear(hs_pattern *p)
 	for (size_t i = 0; i < p->n_codes; i++)
 		pcre2_code_free(p->codes[i]);
 	free(p->codes);
+	free(p->src);
+	for (size_t i = 0; i < p->n_raw; i++)
+		free(p->raw[i]);
+	free(p->raw);
+	for (size_t i = 0; i < p->n_lits; i++)
+		free(p->lits[i]);
+	free(p->lits);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -104,15 +110,75 @@ static void pattern_init(hs_pattern *p, hs_pat_kind kind, const hs_ynode *n)
 	p->col = n->col;
 }
 
+/* The regex as it must read to run on a post's folded view: every
+ * non-ASCII character outside escapes and classes NFKC-normalised and case
+ * folded like the text ("ß" -> "ss", "ﬁ" -> "fi"), so that a pattern
+ * written in ordinary spelling still matches. ASCII is left alone (the
+ * match is caseless, and folding would turn \D into \d). Newly allocated,
+ * or NULL on out of memory. */
+static char *fold_source(const char *src, size_t len)
+{
+	size_t cap = len * 3 + 16, o = 0, i = 0;
+	char *out = malloc(cap);
+	int cls = 0;
+
+	if (!out)
+		return NULL;
+	while (i < len) {
+		unsigned char c = (unsigned char)src[i];
+		if (c == '\\' && i + 1 < len) {
+			out[o++] = src[i++];
+			out[o++] = src[i++];
+			continue;
+		}
+		if (c == '[')
+			cls = 1;
+		else if (c == ']' && cls)
+			cls = 0;
+		if (c < 0x80 || cls) {
+			out[o++] = src[i++];
+			continue;
+		}
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)src + i,
+		                                      (utf8proc_ssize_t)(len - i), &cp);
+		utf8proc_uint8_t *f = NULL;
+		if (n <= 0 || utf8proc_map((const utf8proc_uint8_t *)src + i, n, &f,
+		                           UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+		                               UTF8PROC_CASEFOLD) < 0) {
+			free(f);
+			out[o++] = src[i++]; /* leave it as it is */
+			continue;
+		}
+		size_t fl = strlen((const char *)f);
+		if (o + fl + 4 > cap) {
+			char *nb = realloc(out, cap = (o + fl + 4) * 2);
+			if (!nb) {
+				free(f);
+				free(out);
+				return NULL;
+			}
+			out = nb;
+		}
+		memcpy(out + o, f, fl);
+		o += fl;
+		free(f);
+		i += (size_t)n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 int hs_pattern_compile_regex(hs_pattern *p, const hs_ynode *node,
                              const char *rule_name, hs_errs *errs)
 {
 	int errcode = 0;
 	size_t erroff = 0;
-	char msg[256];
+	char msg[256], *folded = NULL;
 	pcre2_code *c;
 
 	pattern_init(p, HS_PAT_REGEX, node);
+	/* compiled as written first, so errors point at what the author wrote */
 	c = code_compile(node->str, node->len, &errcode, &erroff);
 	if (!c) {
 		error_text(errcode, msg, sizeof(msg));
@@ -120,144 +186,48 @@ int hs_pattern_compile_regex(hs_pattern *p, const hs_ynode *node,
 		           rule_name, erroff, msg);
 		goto fail;
 	}
+	if (!(folded = fold_source(node->str, node->len))) {
+		pcre2_code_free(c);
+		hs_y_error(node, errs, "%s: out of memory", rule_name);
+		goto fail;
+	}
+	if (strlen(folded) != node->len || memcmp(folded, node->str, node->len) != 0) {
+		pcre2_code *fc = code_compile(folded, strlen(folded), &errcode, &erroff);
+		if (!fc) {
+			error_text(errcode, msg, sizeof(msg));
+			hs_y_error(node, errs, "%s: the case-folded regex does not compile at offset "
+			           "%zu: %s", rule_name, erroff, msg);
+			pcre2_code_free(c);
+			goto fail;
+		}
+		pcre2_code_free(c);
+		c = fc;
+	}
 	if (pattern_add_code(p, c) < 0) {
 		hs_y_error(node, errs, "%s: out of memory", rule_name);
 		goto fail;
 	}
+	p->src = folded; /* the pattern owns it: literals are taken from it */
 	return 0;
 fail:
+	free(folded);
 	hs_pattern_clear(p);
-	return -1;
-}
-
-/* A growable string; on out of memory `oom` is set and appends are no-ops. */
-typedef struct strbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t ncap = b->cap ? b->cap : 64;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		char *ns = realloc(b->s, ncap);
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = ncap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
-
-static bool is_ascii_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
-}
-
-/* Append one term, escaped: ASCII punctuation gets a backslash (PCRE2 treats
- * "\" + non-alphanumeric ASCII as that literal character), bytes >= 0x80 (the
- * UTF-8 of non-ASCII characters) and ASCII letters/digits are copied, and
- * each whitespace run becomes \s+. Leading/trailing whitespace is dropped. */
-static void sb_add_term(strbuf *b, const char *t, size_t len)
-{
-	size_t i = 0;
-
-	while (len > 0 && is_space((unsigned char)t[len - 1]))
-		len--;
-	while (i < len && is_space((unsigned char)t[i]))
-		i++;
-	while (i < len) {
-		unsigned char c = (unsigned char)t[i];
-		if (is_space(c)) {
-			while (i < len && is_space((unsigned char)t[i]))
-				i++;
-			sb_add(b, "\\s+", 3);
-			continue;
-		}
-		if (c < 0x80 && !is_ascii_alnum(c))
-			sb_add(b, "\\", 1);
-		sb_add(b, t + i, 1);
-		i++;
-	}
-}
-
-/* Build the whole-word alternation for items [from, to) of list into b
- * (replacing its contents). */
-static void terms_source(strbuf *b, const hs_ynode *list, size_t from,
-                         size_t to)
-{
-	b->len = 0;
-	sb_add(b, "(?<!\\w)(?:", 10);
-	for (size_t i = from; i < to; i++) {
-		if (i > from)
-			sb_add(b, "|", 1);
-		sb_add_term(b, list->items[i]->str, list->items[i]->len);
-	}
-	sb_add(b, ")(?!\\w)", 7);
-}
-
-/* Compile items [from, to) into p, halving the range while PCRE2 says the
- * program is too large. Reports at the list node; returns 0 or -1. */
-static int compile_terms_range(hs_pattern *p, const hs_ynode *list,
-                               size_t from, size_t to, strbuf *b,
-                               const char *rule_name, hs_errs *errs)
-{
-	int errcode = 0;
-	size_t erroff = 0, mid;
-	char msg[256];
-	pcre2_code *c;
-
-	terms_source(b, list, from, to);
-	if (b->oom)
-		return -1;
-	c = code_compile(b->s, b->len, &errcode, &erroff);
-	if (c) {
-		if (pattern_add_code(p, c) < 0) {
-			b->oom = true;
-			return -1;
-		}
-		return 0;
-	}
-	if (errcode == PCRE2_ERROR_PATTERN_TOO_LARGE && to - from > 1) {
-		mid = from + (to - from) / 2;
-		if (compile_terms_range(p, list, from, mid, b, rule_name, errs) < 0)
-			return -1;
-		return compile_terms_range(p, list, mid, to, b, rule_name, errs);
-	}
-	error_text(errcode, msg, sizeof(msg));
-	hs_y_error(list, errs, "%s: terms list does not compile: %s", rule_name,
-	           msg);
 	return -1;
 }
 
 int hs_pattern_compile_terms(hs_pattern *p, const hs_ynode *list,
                              const char *rule_name, hs_errs *errs)
 {
-	strbuf b = { NULL, 0, 0, false };
-	int rc;
-
 	pattern_init(p, HS_PAT_TERMS, list);
-	rc = compile_terms_range(p, list, 0, list->n, &b, rule_name, errs);
-	if (rc < 0 && b.oom)
-		hs_y_error(list, errs, "%s: out of memory", rule_name);
-	if (rc < 0)
-		hs_pattern_clear(p);
-	free(b.s);
-	return rc;
+	p->raw = calloc(list->n ? list->n : 1, sizeof(*p->raw));
+	if (!p->raw)
+		goto oom;
+	for (size_t i = 0; i < list->n; i++, p->n_raw++)
+		if (!(p->raw[i] = strndup(list->items[i]->str, list->items[i]->len)))
+			goto oom;
+	return 0; /* matched by the prefilter's automaton (prefilter.c) */
+oom:
+	hs_y_error(list, errs, "%s: out of memory", rule_name);
+	hs_pattern_clear(p);
+	return -1;
 }

@@ -1,7 +1,16 @@
 /* hearsay: matching posts against a loaded rule set, and running the rule
  * packs' own tests.
  *
- * Evaluation of one rule against a post:
+ * Each field (title, text) is normalised once (normalize.c): `terms`
+ * patterns are found by the prefilter's automaton in the "terms" view
+ * (whole words, caseless, accents and obfuscations folded) and regexes run
+ * on the "folded" view (NFKC, case folded, URLs and @mentions masked); spans
+ * are mapped back to the original field. One scan of each automaton per
+ * field gives the candidate rules: a rule is evaluated only if one of its
+ * any/all patterns has a literal in the post, or if it is on the prefilter's
+ * always list (a regex without a usable literal).
+ *
+ * Evaluation of one candidate rule against a post:
  *   1. lang scope: a rule with `lang` only sees posts in that language
  *      (case-insensitive; "en" also covers "en-GB"); a post whose language
  *      is unknown (NULL or "") is checked against every rule.
@@ -31,12 +40,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ac.h"
+#include "normalize.h"
 #include "rules_internal.h"
 
 typedef struct field {
 	const char *s;
 	size_t len;
 	hs_field which;
+	int slot;          /* 0 title, 1 text: which normaliser holds its views */
 } field;
 
 typedef struct span {
@@ -61,7 +73,14 @@ hs_rule_scratch *hs_rule_scratch_new(const hs_ruleset *rs)
 	s->md = pcre2_match_data_create(rs->max_captures + 1, NULL);
 	s->mctx = pcre2_match_context_create(NULL);
 	s->cand = malloc((rs->n ? rs->n : 1) * sizeof(*s->cand));
-	if (!s->md || !s->mctx || !s->cand)
+	size_t np = rs->pf ? rs->pf->n_pats : 0;
+	s->nz[0] = hs_norm_new();
+	s->nz[1] = hs_norm_new();
+	s->pstamp = calloc(2 * np + 1, sizeof(*s->pstamp));
+	s->tspan = calloc(4 * np + 1, sizeof(*s->tspan));
+	s->rstamp = calloc(rs->n + 1, sizeof(*s->rstamp));
+	if (!s->md || !s->mctx || !s->cand || !s->nz[0] || !s->nz[1] || !s->pstamp || !s->tspan ||
+	    !s->rstamp)
 		goto fail;
 	pcre2_set_heap_limit(s->mctx, HS_RULE_HEAP_LIMIT_KIB);
 	if (hs_pcre2_have_jit()) {
@@ -85,6 +104,11 @@ void hs_rule_scratch_free(hs_rule_scratch *s)
 	pcre2_match_context_free(s->mctx);
 	pcre2_jit_stack_free(s->jstack);
 	free(s->cand);
+	hs_norm_free(s->nz[0]);
+	hs_norm_free(s->nz[1]);
+	free(s->pstamp);
+	free(s->tspan);
+	free(s->rstamp);
 	free(s);
 }
 
@@ -185,19 +209,37 @@ static bool code_find(hs_rule_scratch *s, const pcre2_code *code,
 }
 
 /* Does pattern p match one of the fields? On a match, *sp (if non-NULL) gets
- * the first match in the first matching field. For a pattern split into
- * several codes that is the leftmost of their matches, the earlier code
- * winning ties - the same span one big alternation would give. */
+ * the first match in the first matching field, in the field's original
+ * bytes. A terms pattern was settled by the prefilter scan; a regex with
+ * literals runs only in a field where one of them occurs, on the field's
+ * folded view. For a regex split into several codes the span is the
+ * leftmost of their matches, the earlier code winning ties. */
 static bool pattern_find(hs_rule_scratch *s, const hs_pattern *p,
                          const field *fs, size_t nf, span *sp)
 {
+	const hs_prefilter *pf = s->rs->pf;
 	for (size_t i = 0; i < nf; i++) {
+		size_t idx = (size_t)fs[i].slot * pf->n_pats + p->id;
+		if (p->kind == HS_PAT_TERMS) {
+			if (s->pstamp[idx] != s->gen)
+				continue;
+			if (sp) {
+				sp->which = fs[i].which;
+				sp->start = s->tspan[2 * idx];
+				sp->end = s->tspan[2 * idx + 1];
+			}
+			return true;
+		}
+		if (p->n_lits && s->pstamp[idx] != s->gen)
+			continue; /* none of its literals is in this field */
+		field v = { NULL, 0, fs[i].which, fs[i].slot };
+		v.s = hs_norm_folded(s->nz[fs[i].slot], &v.len);
 		bool found = false;
 		size_t best_start = 0, best_end = 0;
 
 		for (size_t k = 0; k < p->n_codes; k++) {
 			size_t st, en;
-			if (!code_find(s, p->codes[k], &fs[i], &st, &en))
+			if (!code_find(s, p->codes[k], &v, &st, &en))
 				continue;
 			if (!sp)
 				return true;
@@ -209,8 +251,8 @@ static bool pattern_find(hs_rule_scratch *s, const hs_pattern *p,
 		}
 		if (found) {
 			sp->which = fs[i].which;
-			sp->start = best_start;
-			sp->end = best_end;
+			hs_norm_span(s->nz[fs[i].slot], HS_NORM_FOLDED, best_start, best_end, &sp->start,
+			             &sp->end);
 			return true;
 		}
 	}
@@ -242,35 +284,101 @@ static bool rule_eval(hs_rule_scratch *s, const hs_rule *r, const field *fs,
 	return have_span;
 }
 
-/* Pick the rules worth evaluating for this post, in rule order, into
- * s->cand; returns how many. Today that is the lang scope only; this is
- * where the literal prefilter will drop rules whose required literals do
- * not occur in the post. */
-static size_t select_candidates(const hs_ruleset *rs, hs_rule_scratch *s,
-                                const char *lang)
+typedef struct scan_ctx {
+	hs_rule_scratch *s;
+	size_t nc;               /* candidates so far */
+	int slot;
+	hs_norm_view view;       /* terms: record the span */
+} scan_ctx;
+
+static void add_candidate(scan_ctx *c, uint32_t rule)
 {
+	hs_rule_scratch *s = c->s;
+	if (s->rstamp[rule] == s->gen)
+		return;
+	s->rstamp[rule] = s->gen;
+	s->cand[c->nc++] = rule;
+}
+
+/* A literal of the prefilter occurs in the current field. */
+static int on_literal(void *ud, uint32_t lit, size_t end)
+{
+	scan_ctx *c = ud;
+	hs_rule_scratch *s = c->s;
+	const hs_prefilter *pf = s->rs->pf;
+	uint32_t pid = pf->lit_pat[lit];
+	size_t idx = (size_t)c->slot * pf->n_pats + pid;
+
+	if (s->pstamp[idx] == s->gen)
+		return 0; /* seen in this field already: keep the first span */
+	s->pstamp[idx] = s->gen;
+	if (c->view == HS_NORM_TERMS)
+		hs_norm_span(s->nz[c->slot], HS_NORM_TERMS, end - pf->lit_len[lit], end,
+		             &s->tspan[2 * idx], &s->tspan[2 * idx + 1]);
+	if (pf->pats[pid].positive)
+		add_candidate(c, pf->pats[pid].rule);
+	return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Normalise the fields, scan both automata over their views, and put the
+ * rules worth evaluating into s->cand in rule order (lang scope checked in
+ * rule order too). Returns how many, or -1 on out of memory. */
+static long select_candidates(const hs_ruleset *rs, hs_rule_scratch *s, const field *fs,
+                              size_t nf, const char *lang)
+{
+	const hs_prefilter *pf = rs->pf;
+	scan_ctx c = { s, 0, 0, HS_NORM_TERMS };
 	size_t n = 0;
 
-	for (size_t i = 0; i < rs->n; i++)
-		if (lang_fits(rs->rules[i].info.lang, lang))
-			s->cand[n++] = i;
-	return n;
+	if (++s->gen == 0) { /* the stamps wrapped: start them over */
+		memset(s->pstamp, 0, 2 * pf->n_pats * sizeof(*s->pstamp));
+		memset(s->rstamp, 0, rs->n * sizeof(*s->rstamp));
+		s->gen = 1;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		size_t len;
+		const char *v;
+		if (hs_norm_run(s->nz[fs[i].slot], fs[i].s, fs[i].len) < 0)
+			return -1;
+		c.slot = fs[i].slot;
+		c.view = HS_NORM_TERMS;
+		v = hs_norm_terms(s->nz[fs[i].slot], &len);
+		hs_ac_scan(pf->terms, (const unsigned char *)v, len, on_literal, &c);
+		c.view = HS_NORM_FOLDED;
+		v = hs_norm_folded(s->nz[fs[i].slot], &len);
+		hs_ac_scan(pf->regex, (const unsigned char *)v, len, on_literal, &c);
+	}
+	for (size_t i = 0; i < pf->n_always; i++)
+		add_candidate(&c, pf->always[i]);
+	qsort(s->cand, c.nc, sizeof(*s->cand), cmp_size);
+	for (size_t i = 0; i < c.nc; i++)
+		if (lang_fits(rs->rules[s->cand[i]].info.lang, lang))
+			s->cand[n++] = s->cand[i];
+	return (long)n;
 }
 
 static int match_fields(const hs_ruleset *rs, hs_rule_scratch *s,
                         const field *fs, size_t nf, const char *lang,
                         hs_hit_fn fn, void *ud)
 {
-	size_t nc;
+	long nc;
 	int hits = 0;
 
-	if (!rs || !s || s->rs != rs)
+	if (!rs || !s || s->rs != rs || !rs->pf)
 		return -1;
 	for (size_t i = 0; i < nf; i++)
 		if (!utf8_valid((const unsigned char *)fs[i].s, fs[i].len))
 			return -1;
-	nc = select_candidates(rs, s, lang);
-	for (size_t c = 0; c < nc; c++) {
+	nc = select_candidates(rs, s, fs, nf, lang);
+	if (nc < 0)
+		return -1;
+	for (size_t c = 0; c < (size_t)nc; c++) {
 		const hs_rule *r = &rs->rules[s->cand[c]];
 		span sp = { HS_FIELD_TEXT, 0, 0 };
 		if (!rule_eval(s, r, fs, nf, &sp))
@@ -293,10 +401,12 @@ int hs_ruleset_match(const hs_ruleset *rs, hs_rule_scratch *s,
 	if (post->title) {
 		fs[nf].s = post->title;
 		fs[nf].len = strlen(post->title);
+		fs[nf].slot = 0;
 		fs[nf++].which = HS_FIELD_TITLE;
 	}
 	fs[nf].s = post->text;
 	fs[nf].len = strlen(post->text);
+	fs[nf].slot = 1;
 	fs[nf++].which = HS_FIELD_TEXT;
 	return match_fields(rs, s, fs, nf, post->lang, fn, ud);
 }
@@ -305,7 +415,7 @@ int hs_ruleset_match_text(const hs_ruleset *rs, hs_rule_scratch *s,
                           const char *text, size_t len, hs_hit_fn fn,
                           void *ud)
 {
-	field f = { text ? text : "", text ? len : 0, HS_FIELD_TEXT };
+	field f = { text ? text : "", text ? len : 0, HS_FIELD_TEXT, 1 };
 
 	return match_fields(rs, s, &f, 1, NULL, fn, ud);
 }

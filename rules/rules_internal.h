@@ -54,6 +54,9 @@
 
 typedef enum { HS_PAT_REGEX = 0, HS_PAT_TERMS } hs_pat_kind;
 
+typedef struct hs_prefilter hs_prefilter;
+typedef struct hs_norm hs_norm;
+
 /* One pattern of a rule: a `regex:` or a whole `terms:` list. A regex
  * compiles to exactly one pcre2_code. A terms list normally does too, but a
  * list too large for one PCRE2 program (PCRE2_ERROR_PATTERN_TOO_LARGE, about
@@ -68,8 +71,15 @@ typedef struct hs_pattern {
 	size_t n_jit;        /* how many of them have JIT code */
 	uint32_t captures;   /* most capture groups in any code */
 	int line, col;       /* position of the regex / terms node */
-	/* Room for the literal prefilter (later issue): the literals that any
-	 * match of this pattern must contain will be stored here. */
+	char *src;           /* owned: the regex as written (regex only) */
+	char **raw;          /* owned: the terms as written (terms only) */
+	size_t n_raw;
+	/* Set by the prefilter build (prefilter.c): */
+	uint32_t id;         /* number of the pattern in its set */
+	char **lits;         /* owned: terms in the terms view (" w1 w2 "), or the
+	                      * folded literals one of which every match of the
+	                      * regex contains; none for a regex run on every post */
+	size_t n_lits;
 } hs_pattern;
 
 typedef struct hs_patlist {
@@ -107,10 +117,19 @@ struct hs_ruleset {
 	size_t n_files;
 	size_t *by_id;       /* owned: rule indices sorted by id (find) */
 	uint32_t max_captures; /* largest capture count of any pattern */
+	hs_prefilter *pf;    /* owned: the literal prefilter (prefilter.c) */
+	char **warnings;     /* owned: "file:line:col: rule ID: ..." notes */
+	size_t n_warnings;
 };
 
 struct hs_rule_scratch {
 	const hs_ruleset *rs;      /* borrowed */
+	hs_norm *nz[2];            /* owned: the title's and the text's views */
+	uint32_t gen;              /* stamp of the current post */
+	uint32_t *pstamp;          /* owned: [field][pattern] == gen: a literal of the
+	                            * pattern occurs in that field */
+	size_t *tspan;             /* owned: [field][pattern] first term span, 2 each */
+	uint32_t *rstamp;          /* owned: [rule] == gen: already a candidate */
 	pcre2_match_data *md;      /* owned; sized for max_captures */
 	pcre2_match_context *mctx; /* owned; limits + JIT stack */
 	pcre2_jit_stack *jstack;   /* owned; NULL without JIT */
@@ -136,6 +155,33 @@ int hs_pattern_compile_terms(hs_pattern *p, const hs_ynode *list,
 void hs_pattern_clear(hs_pattern *p);
 /* True if this PCRE2 build has a working JIT. */
 bool hs_pcre2_have_jit(void);
+
+/* prefilter.c -------------------------------------------------------------- */
+
+/* A positive pattern (any/all) of rule `rule`, or a `none` one. */
+typedef struct hs_patref {
+	const hs_pattern *p;
+	uint32_t rule;
+	bool positive;
+} hs_patref;
+
+struct hs_prefilter {
+	struct hs_ac *terms;      /* owned: " term " literals of terms patterns */
+	struct hs_ac *regex;      /* owned: folded required literals of regexes */
+	uint32_t *lit_pat;        /* owned: literal id -> pattern id (both automata) */
+	uint32_t *lit_len;        /* owned: literal id -> its length in bytes */
+	hs_patref *pats;          /* owned: pattern id -> where it is */
+	uint32_t n_pats;
+	uint32_t *always;         /* owned: rules that are candidates for every post */
+	size_t n_always;
+	size_t memory;            /* bytes of the automata */
+};
+
+/* Number the set's patterns, normalise terms, derive regex literals, build
+ * both automata and the always list; adds warnings to rs. Errors (a term
+ * with nothing to match) go to errs. 0 or -1. */
+int hs_prefilter_build(hs_ruleset *rs, hs_errs *errs);
+void hs_prefilter_free(hs_prefilter *pf);
 
 /* ruleset.c --------------------------------------------------------------- */
 

@@ -122,6 +122,10 @@ static void ruleset_free(hs_ruleset *rs)
 		free(rs->files[i]);
 	free(rs->files);
 	free(rs->by_id);
+	hs_prefilter_free(rs->pf);
+	for (size_t i = 0; i < rs->n_warnings; i++)
+		free(rs->warnings[i]);
+	free(rs->warnings);
 	free(rs);
 }
 
@@ -155,6 +159,17 @@ const hs_rule_info *hs_ruleset_rule(const hs_ruleset *rs, size_t i)
 	if (!rs || i >= rs->n)
 		return NULL;
 	return &rs->rules[i].info;
+}
+
+size_t hs_ruleset_warnings(const hs_ruleset *rs, const char *const **out)
+{
+	*out = rs ? (const char *const *)rs->warnings : NULL;
+	return rs ? rs->n_warnings : 0;
+}
+
+size_t hs_ruleset_prefilter_memory(const hs_ruleset *rs)
+{
+	return rs && rs->pf ? rs->pf->memory : 0;
 }
 
 long hs_ruleset_find(const hs_ruleset *rs, const char *id)
@@ -804,6 +819,8 @@ hs_ruleset *hs_ruleset_load_files(const char *const *paths, size_t n,
 	if (ld.failed || hs_errs_count(errs) != n_errs)
 		goto fail;
 	compute_max_captures(ld.rs);
+	if (hs_prefilter_build(ld.rs, errs) < 0)
+		goto fail;
 	return ld.rs;
 fail:
 	ruleset_free(ld.rs);

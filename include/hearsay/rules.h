@@ -92,6 +92,13 @@ void hs_ruleset_unref(hs_ruleset *rs);
 
 size_t hs_ruleset_count(const hs_ruleset *rs);
 const hs_rule_info *hs_ruleset_rule(const hs_ruleset *rs, size_t i);
+/* Notes from loading that are not errors, e.g. a regex that runs on every
+ * post because no literal could be found that its matches all contain, or
+ * one prone to catastrophic backtracking: "file:line:col: rule ID: ...".
+ * Returns how many; *out points into the set. */
+size_t hs_ruleset_warnings(const hs_ruleset *rs, const char *const **out);
+/* Bytes held by the set's prefilter automata. */
+size_t hs_ruleset_prefilter_memory(const hs_ruleset *rs);
 /* Returns the index of the rule with that id, or -1. */
 long hs_ruleset_find(const hs_ruleset *rs, const char *id);
 

@@ -1,0 +1,1642 @@
+/* hearsay: text normalisation for rule matching (see normalize.h).
+ *
+ * One hs_norm_run is four passes, each writing a view (UTF-8 bytes plus a
+ * start and an end map per byte) directly:
+ *   1. masks   find URLs, mentions and e-mail addresses in the original
+ *              bytes: a sorted list of non-overlapping byte spans.
+ *   2. fold    original bytes -> folded view. ASCII is lowercased byte by
+ *              byte (the fast path: NFKC and case folding of ASCII are
+ *              lowercasing). Other characters are decomposed with
+ *              utf8proc_decompose_char (compatibility + case fold +
+ *              ignorables) into a pending "unit": a starter and the
+ *              non-starters after it. A unit is put into canonical order and
+ *              composed (utf8proc_normalize_utf32) when a starter arrives
+ *              that cannot compose with it; all its output maps to the union
+ *              of its sources. ASCII characters never compose with what
+ *              precedes them, so they end a unit; an ASCII character
+ *              followed by a non-ASCII one starts a unit (the next character
+ *              may be a combining mark). This gives exactly utf8proc_map's
+ *              NFKC_Casefold result (the unit test and the fuzz target check
+ *              it) without its mallocs per call.
+ *   3. plain   folded view -> plain view, accents dropped per folded
+ *              character; if anything was dropped, the result is recomposed
+ *              through the same units (a letter and a mark that a dropped
+ *              mark kept apart may compose). If the folded view is all
+ *              ASCII, the plain view is the folded one (no work).
+ *   4. terms   plain view -> words in a work array (`w`, `tok`): tokenise,
+ *              fold obfuscations as each word closes, join single letters,
+ *              then write " w1 w2 ... " with repeats collapsed.
+ *
+ * Ownership: struct hs_norm owns every array below; nothing is shared and
+ * nothing is allocated per run once the arrays are big enough.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "normalize.h"
+
+/* Inputs at most this long keep their buffers for the next run; after a
+ * longer one, the next shorter run starts from fresh (small) buffers. */
+#define NORM_KEEP_BYTES ((size_t)256 * 1024)
+
+#define FOLD_OPTS                                                                        \
+	((utf8proc_option_t)(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |   \
+	                     UTF8PROC_IGNORE))
+#define COMPOSE_OPTS ((utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_STABLE))
+/* the longest decomposition utf8proc produces is 18 (U+FDFA); headroom */
+#define DECOMP_MAX 32
+
+#define ZWJ 0x200D
+
+/* One view: UTF-8 bytes and, per byte, the original span it came from.
+ * buf, ms and me all hold cap entries. */
+typedef struct nview {
+	char *buf;
+	uint32_t *ms, *me;
+	size_t len, cap;
+} nview;
+
+/* terms: a character of a word with its class (K_*). */
+typedef struct wcp {
+	int32_t cp;
+	uint32_t s, e;
+	uint8_t k;
+} wcp;
+
+/* terms: a word, w[a..b), and what separated it from the previous word:
+ * sep_n separator characters, the last of which was sep_c. */
+typedef struct tok {
+	size_t a, b;
+	size_t sep_n;
+	int32_t sep_c;
+	bool emoji;
+} tok;
+
+typedef struct mspan {
+	uint32_t s, e;
+} mspan;
+
+/* Latin-1 and Latin Extended (U+0080..U+02FF) are most of the non-ASCII
+ * text the daemon sees; their folded and plain forms are computed once per
+ * normaliser and then copied. LC_UNKNOWN: not computed yet; LC_SLOW: use
+ * the general path. */
+#define LC_FIRST 0x80
+#define LC_END 0x300
+enum { LC_UNKNOWN = 0, LC_OK, LC_SLOW };
+typedef struct lcache {
+	uint8_t state, n;
+	bool removed; /* plain: an accent was dropped */
+	int32_t cp[4];
+} lcache;
+
+struct hs_norm {
+	size_t src_len;
+	bool big;         /* last run's input was over NORM_KEEP_BYTES */
+	nview v[3];       /* folded, plain, terms */
+	nview xv;         /* scratch for recomposing plain */
+	/* the pending composition unit and the view it goes to */
+	nview *out;
+	int32_t *unit;
+	size_t unit_n, unit_cap;
+	uint32_t unit_s, unit_e;
+	int32_t prev_cp;  /* last code point added by the fold stage, -1 if none */
+	bool fold_ascii;  /* the folded view is all ASCII */
+	bool plain_alias; /* the plain view is the folded view */
+	wcp *w;
+	size_t w_cap;
+	tok *tok;
+	size_t tok_cap;
+	mspan *masks;
+	size_t nmasks, masks_cap;
+	lcache fold_lc[LC_END - LC_FIRST], plain_lc[LC_END - LC_FIRST];
+};
+
+/* ---- small helpers ----------------------------------------------------------- */
+
+/* Make *p hold at least need elements of size elem; 0 or -1 (out of memory,
+ * *p unchanged). */
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t nc;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 64;
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2)
+			return -1;
+		nc *= 2;
+	}
+	if (nc > SIZE_MAX / elem)
+		return -1;
+	np = realloc(*p, nc * elem);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+/* Room for `more` bytes (and the NUL) after v->len. */
+static int view_reserve(nview *v, size_t more)
+{
+	size_t need, nc;
+	void *p;
+
+	if (v->cap > v->len && more < v->cap - v->len)
+		return 0;
+	if (more > SIZE_MAX / 8 - v->len - 1)
+		return -1;
+	need = v->len + more + 1;
+	nc = v->cap ? v->cap : 256;
+	while (nc < need)
+		nc *= 2;
+	/* each array is only ever bigger than cap says, never smaller */
+	p = realloc(v->buf, nc);
+	if (!p)
+		return -1;
+	v->buf = p;
+	p = realloc(v->ms, nc * sizeof(*v->ms));
+	if (!p)
+		return -1;
+	v->ms = p;
+	p = realloc(v->me, nc * sizeof(*v->me));
+	if (!p)
+		return -1;
+	v->me = p;
+	v->cap = nc;
+	return 0;
+}
+
+/* Append code point c from span [s, e); the caller reserved 4 bytes. */
+static inline void view_put(nview *v, int32_t cp, uint32_t s, uint32_t e)
+{
+	uint32_t c = (uint32_t)cp;
+	char *b = v->buf + v->len;
+	size_t l;
+
+	if (c < 0x80) {
+		b[0] = (char)c;
+		v->ms[v->len] = s;
+		v->me[v->len] = e;
+		v->len++;
+		return;
+	}
+	if (c < 0x800) {
+		b[0] = (char)(0xC0 | (c >> 6));
+		b[1] = (char)(0x80 | (c & 0x3F));
+		l = 2;
+	} else if (c < 0x10000) {
+		b[0] = (char)(0xE0 | (c >> 12));
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (c & 0x3F));
+		l = 3;
+	} else {
+		b[0] = (char)(0xF0 | (c >> 18));
+		b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (c & 0x3F));
+		l = 4;
+	}
+	for (size_t k = 0; k < l; k++) {
+		v->ms[v->len + k] = s;
+		v->me[v->len + k] = e;
+	}
+	v->len += l;
+}
+
+/* Decode one character at s (avail >= 1 bytes). Ill-formed sequences give
+ * U+FFFD and length 1 (the same rule as hs_utf8_repair). */
+static inline size_t dec(const unsigned char *s, size_t avail, int32_t *cp)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		if (avail >= 2 && (s[1] & 0xC0) == 0x80) {
+			*cp = ((int32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+			return 2;
+		}
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		if (avail >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+		    !(c == 0xE0 && s[1] < 0xA0) && !(c == 0xED && s[1] >= 0xA0)) {
+			*cp = ((int32_t)(c & 0x0F) << 12) | ((int32_t)(s[1] & 0x3F) << 6) |
+			      (s[2] & 0x3F);
+			return 3;
+		}
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		if (avail >= 4 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
+		    (s[3] & 0xC0) == 0x80 && !(c == 0xF0 && s[1] < 0x90) &&
+		    !(c == 0xF4 && s[1] >= 0x90)) {
+			*cp = ((int32_t)(c & 0x07) << 18) | ((int32_t)(s[1] & 0x3F) << 12) |
+			      ((int32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+			return 4;
+		}
+	}
+	*cp = 0xFFFD;
+	return 1;
+}
+
+static inline bool is_ascii_alnum(unsigned char b)
+{
+	return (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
+}
+
+static inline int ccc(int32_t cp)
+{
+	return utf8proc_get_property(cp)->combining_class;
+}
+
+static bool cat_letter(utf8proc_category_t c)
+{
+	return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL ||
+	       c == UTF8PROC_CATEGORY_LT || c == UTF8PROC_CATEGORY_LM ||
+	       c == UTF8PROC_CATEGORY_LO;
+}
+
+static bool cat_mark(utf8proc_category_t c)
+{
+	return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC ||
+	       c == UTF8PROC_CATEGORY_ME;
+}
+
+static bool cat_number(utf8proc_category_t c)
+{
+	return c == UTF8PROC_CATEGORY_ND || c == UTF8PROC_CATEGORY_NL ||
+	       c == UTF8PROC_CATEGORY_NO;
+}
+
+static bool is_letter(int32_t cp)
+{
+	if (cp < 0x80)
+		return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+	return cat_letter(utf8proc_category(cp));
+}
+
+/* ---- masks: URLs, mentions, e-mail addresses ------------------------------------ */
+
+/* Is the character that ends at byte i a letter, mark, digit or '_'?
+ * Characters before `floor` (the end of the last mask) do not count. */
+static bool word_before(const unsigned char *t, size_t i, size_t floor)
+{
+	size_t j;
+	int32_t cp;
+	utf8proc_category_t c;
+
+	if (i <= floor)
+		return false;
+	if (t[i - 1] < 0x80)
+		return is_ascii_alnum(t[i - 1]) || t[i - 1] == '_';
+	j = i - 1;
+	while (j > floor && i - j < 4 && (t[j] & 0xC0) == 0x80)
+		j--;
+	if (dec(t + j, i - j, &cp) != i - j)
+		return false;
+	c = utf8proc_category(cp);
+	return cat_letter(c) || cat_mark(c) || cat_number(c);
+}
+
+/* A domain name at t[i..): labels of ASCII letters, digits and '-'
+ * separated by single dots, at least two labels, the last one at least two
+ * characters and starting with a letter. Returns its end, or i if none. */
+static size_t domain_end(const unsigned char *t, size_t len, size_t i)
+{
+	size_t j = i, end = i, labels = 0;
+
+	for (;;) {
+		size_t ls = j;
+		while (j < len && (is_ascii_alnum(t[j]) || t[j] == '-'))
+			j++;
+		if (j == ls)
+			break;
+		labels++;
+		if (labels >= 2 && j - ls >= 2 && ((t[ls] | 0x20) >= 'a' && (t[ls] | 0x20) <= 'z'))
+			end = j;
+		if (j + 1 < len && t[j] == '.' && (is_ascii_alnum(t[j + 1])))
+			j++;
+		else
+			break;
+	}
+	return end;
+}
+
+static bool url_ascii_char(unsigned char b)
+{
+	if (b <= 0x20 || b == 0x7F)
+		return false;
+	return !(b == '<' || b == '>' || b == '"' || b == '`' || b == '{' || b == '}' ||
+	         b == '|' || b == '\\' || b == '^');
+}
+
+/* The end of the URL body starting at t[i] (see normalize.h). */
+static size_t url_end(const unsigned char *t, size_t len, size_t i)
+{
+	size_t k = i;
+	long paren = 0, brack = 0;
+
+	while (k < len) {
+		if (t[k] < 0x80) {
+			if (!url_ascii_char(t[k]))
+				break;
+			if (t[k] == '(')
+				paren++;
+			else if (t[k] == ')')
+				paren--;
+			else if (t[k] == '[')
+				brack++;
+			else if (t[k] == ']')
+				brack--;
+			k++;
+		} else {
+			int32_t cp;
+			size_t l = dec(t + k, len - k, &cp);
+			utf8proc_category_t c;
+			if (cp == 0xFFFD && l == 1)
+				break;
+			c = utf8proc_category(cp);
+			if (!cat_letter(c) && !cat_mark(c) && !cat_number(c))
+				break;
+			k += l;
+		}
+	}
+	while (k > i) {
+		unsigned char b = t[k - 1];
+		if (b == '.' || b == ',' || b == ';' || b == ':' || b == '!' || b == '?' ||
+		    b == '\'' || b == '*') {
+			k--;
+		} else if (b == ')' && paren < 0) {
+			paren++;
+			k--;
+		} else if (b == ']' && brack < 0) {
+			brack++;
+			k--;
+		} else {
+			break;
+		}
+	}
+	return k;
+}
+
+static bool user_char(unsigned char b)
+{
+	return is_ascii_alnum(b) || b == '_';
+}
+
+/* '@' at t[i]. Returns the end of a mention or e-mail address and sets
+ * *start, or returns 0. */
+static size_t at_span(const unsigned char *t, size_t len, size_t i, size_t floor,
+                      size_t *start)
+{
+	size_t j = i + 1, lo, k;
+
+	if (!word_before(t, i, floor)) {
+		/* @user, @user.name-x, @user@instance.tld */
+		if (j >= len || !user_char(t[j]))
+			return 0;
+		while (j < len && user_char(t[j]))
+			j++;
+		while (j + 1 < len && (t[j] == '.' || t[j] == '-') && user_char(t[j + 1])) {
+			j++;
+			while (j < len && user_char(t[j]))
+				j++;
+		}
+		if (j + 1 < len && t[j] == '@') {
+			k = domain_end(t, len, j + 1);
+			if (k > j + 1)
+				j = k;
+		}
+		*start = i;
+		return j;
+	}
+	/* local@domain.tld: the local part is ASCII letters, digits, . _ % + - */
+	lo = i;
+	while (lo > floor && (is_ascii_alnum(t[lo - 1]) || t[lo - 1] == '.' ||
+	                      t[lo - 1] == '_' || t[lo - 1] == '%' || t[lo - 1] == '+' ||
+	                      t[lo - 1] == '-'))
+		lo--;
+	if (lo == i || t[lo] == '.' || word_before(t, lo, floor))
+		return 0;
+	k = domain_end(t, len, i + 1);
+	if (k == i + 1)
+		return 0;
+	*start = lo;
+	return k;
+}
+
+/* ':' at t[i]: SCHEME://REST. */
+static size_t scheme_span(const unsigned char *t, size_t len, size_t i, size_t floor,
+                          size_t *start)
+{
+	size_t lo = i, k;
+
+	if (i + 2 >= len || t[i + 1] != '/' || t[i + 2] != '/')
+		return 0;
+	while (lo > floor && i - lo < 32 &&
+	       (is_ascii_alnum(t[lo - 1]) || t[lo - 1] == '+' || t[lo - 1] == '.' ||
+	        t[lo - 1] == '-'))
+		lo--;
+	while (lo < i && !((t[lo] | 0x20) >= 'a' && (t[lo] | 0x20) <= 'z'))
+		lo++;
+	if (lo == i || word_before(t, lo, floor))
+		return 0;
+	k = url_end(t, len, i + 3);
+	if (k == i + 3)
+		return 0;
+	*start = lo;
+	return k;
+}
+
+/* 'w' or 'W' at t[i]: www.REST at a word start. */
+static size_t www_span(const unsigned char *t, size_t len, size_t i, size_t floor)
+{
+	if (i + 4 >= len || (t[i + 1] | 0x20) != 'w' || (t[i + 2] | 0x20) != 'w' ||
+	    t[i + 3] != '.' || !is_ascii_alnum(t[i + 4]) || word_before(t, i, floor))
+		return 0;
+	return url_end(t, len, i + 4);
+}
+
+/* Bytes where a mask can be found: '@', ':' (of "://"), 'w'/'W' (of "www."). */
+static const unsigned char mask_trigger[256] = {
+	['@'] = 1, [':'] = 1, ['w'] = 1, ['W'] = 1,
+};
+
+static int find_masks(hs_norm *n, const unsigned char *t, size_t len)
+{
+	size_t i = 0, floor = 0;
+
+	n->nmasks = 0;
+	for (;;) {
+		size_t st, en = 0;
+		while (i < len && !mask_trigger[t[i]])
+			i++;
+		if (i >= len)
+			break;
+		st = i;
+		if (t[i] == '@')
+			en = at_span(t, len, i, floor, &st);
+		else if (t[i] == ':')
+			en = scheme_span(t, len, i, floor, &st);
+		else
+			en = www_span(t, len, i, floor);
+		if (en > i) {
+			if (grow((void **)&n->masks, &n->masks_cap, n->nmasks + 1, sizeof(*n->masks)))
+				return -1;
+			n->masks[n->nmasks].s = (uint32_t)st;
+			n->masks[n->nmasks].e = (uint32_t)en;
+			n->nmasks++;
+			i = floor = en;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+/* ---- fold: NFKC + case fold -------------------------------------------------- */
+
+/* ASCII case fold; NUL becomes a space. */
+static const unsigned char low_tab[128] = {
+	32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+	32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+	48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+	64, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 91, 92, 93, 94, 95,
+	96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127,
+};
+
+static inline char low(unsigned char b)
+{
+	return (char)low_tab[b & 0x7F];
+}
+
+/* May the starter c compose with a starter before it (Hangul jamo, some
+ * Indic vowel signs, ...)? False only for ranges known to hold no such
+ * character; the real test is utf8proc's. */
+static bool maybe_second(int32_t c)
+{
+	if (c < 0x0900)
+		return false;
+	if ((c >= 0x3040 && c < 0xA000) || (c >= 0xAC00 && c < 0xD7A4) ||
+	    (c >= 0xF900 && c < 0x10000) || (c >= 0x1F000 && c < 0x1FB00) || c >= 0x20000)
+		return false;
+	return true;
+}
+
+/* U+200D, U+FE0E, U+FE0F, tags: kept only after an emoji. */
+static bool emoji_joiner(int32_t c)
+{
+	return c == ZWJ || c == 0xFE0E || c == 0xFE0F || (c >= 0xE0020 && c <= 0xE007F);
+}
+
+static bool emoji_context(int32_t prev)
+{
+	utf8proc_category_t c;
+
+	if (prev < 0)
+		return false;
+	if (prev < 0x80)
+		return (prev >= '0' && prev <= '9') || prev == '#' || prev == '*';
+	if (emoji_joiner(prev) || prev == 0x20E3)
+		return true;
+	c = utf8proc_category(prev);
+	return c == UTF8PROC_CATEGORY_SO || c == UTF8PROC_CATEGORY_SK ||
+	       c == UTF8PROC_CATEGORY_ME;
+}
+
+/* Canonical ordering of the unit (stable sort of non-starter runs). */
+static void unit_order(int32_t *u, size_t k)
+{
+	for (size_t i = 1; i < k; i++) {
+		int32_t c = u[i];
+		int ci = ccc(c);
+		size_t j = i;
+		if (!ci)
+			continue;
+		while (j > 0) {
+			int cj = ccc(u[j - 1]);
+			if (cj == 0 || cj <= ci)
+				break;
+			u[j] = u[j - 1];
+			j--;
+		}
+		u[j] = c;
+	}
+}
+
+static void unit_compose(hs_norm *n)
+{
+	utf8proc_ssize_t r;
+
+	if (n->unit_n < 2)
+		return;
+	unit_order(n->unit, n->unit_n);
+	r = utf8proc_normalize_utf32(n->unit, (utf8proc_ssize_t)n->unit_n, COMPOSE_OPTS);
+	if (r > 0 && (size_t)r <= n->unit_n)
+		n->unit_n = (size_t)r;
+}
+
+/* Compose the unit and append it to n->out. */
+static int unit_flush(hs_norm *n)
+{
+	if (!n->unit_n)
+		return 0;
+	unit_compose(n);
+	if (view_reserve(n->out, 4 * n->unit_n))
+		return -1;
+	for (size_t i = 0; i < n->unit_n; i++)
+		view_put(n->out, n->unit[i], n->unit_s, n->unit_e);
+	n->unit_n = 0;
+	return 0;
+}
+
+static int unit_push(hs_norm *n, int32_t c)
+{
+	if (grow((void **)&n->unit, &n->unit_cap, n->unit_n + 1, sizeof(*n->unit)))
+		return -1;
+	n->unit[n->unit_n++] = c;
+	return 0;
+}
+
+/* Add one decomposed code point from original span [s, e). */
+static int unit_add(hs_norm *n, int32_t c, uint32_t s, uint32_t e)
+{
+	if (n->unit_n == 0) {
+		n->unit_s = s;
+		n->unit_e = e;
+		return unit_push(n, c);
+	}
+	if (ccc(c) != 0) {
+		n->unit_e = e;
+		return unit_push(n, c);
+	}
+	if (maybe_second(c)) {
+		int32_t last, pair[2];
+		unit_compose(n);
+		last = n->unit[n->unit_n - 1];
+		if (ccc(last) == 0) {
+			pair[0] = last;
+			pair[1] = c;
+			if (utf8proc_normalize_utf32(pair, 2, COMPOSE_OPTS) == 1) {
+				n->unit[n->unit_n - 1] = pair[0];
+				n->unit_e = e;
+				return 0;
+			}
+		}
+	}
+	if (unit_flush(n))
+		return -1;
+	n->unit_s = s;
+	n->unit_e = e;
+	return unit_push(n, c);
+}
+
+/* The folded form of c (LC_FIRST <= c < LC_END) on its own. Such a
+ * character is a starter that composes with nothing before it, so when the
+ * next character does not combine either (ASCII or below LC_END), this is
+ * exactly what the units would produce. */
+static const lcache *fold_cached(hs_norm *n, int32_t c)
+{
+	lcache *lc = &n->fold_lc[c - LC_FIRST];
+
+	if (lc->state == LC_UNKNOWN) {
+		int32_t d[DECOMP_MAX];
+		utf8proc_ssize_t nd = utf8proc_decompose_char(c, d, DECOMP_MAX, FOLD_OPTS, NULL);
+		lc->state = LC_SLOW;
+		if (nd >= 0 && nd <= DECOMP_MAX) {
+			if (nd > 1) {
+				unit_order(d, (size_t)nd);
+				nd = utf8proc_normalize_utf32(d, nd, COMPOSE_OPTS);
+			}
+			if (nd >= 0 && nd <= 4) {
+				memcpy(lc->cp, d, (size_t)nd * sizeof(*d));
+				lc->n = (uint8_t)nd;
+				lc->state = LC_OK;
+			}
+		}
+	}
+	return lc;
+}
+
+static int fold_stage(hs_norm *n, const unsigned char *t, size_t len)
+{
+	nview *v = &n->v[HS_NORM_FOLDED];
+	size_t i = 0, mi = 0;
+	size_t next_mask = n->nmasks ? n->masks[0].s : SIZE_MAX;
+	bool ascii = true;
+
+	v->len = 0;
+	n->out = v;
+	n->unit_n = 0;
+	n->prev_cp = -1;
+	while (i < len) {
+		if (i == next_mask) {
+			if (unit_flush(n) || view_reserve(v, 1))
+				return -1;
+			view_put(v, ' ', n->masks[mi].s, n->masks[mi].e);
+			n->prev_cp = ' ';
+			i = n->masks[mi].e;
+			mi++;
+			next_mask = mi < n->nmasks ? n->masks[mi].s : SIZE_MAX;
+			continue;
+		}
+		if (t[i] < 0x80) {
+			/* ASCII run t[i..j); the last one goes into a unit if a
+			 * non-ASCII character (maybe a combining mark) follows */
+			size_t stop = next_mask < len ? next_mask : len;
+			size_t j = i + 1, direct, o;
+			while (j < stop && t[j] < 0x80)
+				j++;
+			direct = j < stop ? j - 1 : j;
+			if (unit_flush(n) || view_reserve(v, j - i))
+				return -1;
+			o = v->len;
+			for (size_t k = i; k < direct; k++, o++) {
+				v->buf[o] = low(t[k]);
+				v->ms[o] = (uint32_t)k;
+				v->me[o] = (uint32_t)k + 1;
+			}
+			v->len = o;
+			if (direct < j &&
+			    unit_add(n, low(t[j - 1]), (uint32_t)j - 1, (uint32_t)j))
+				return -1;
+			n->prev_cp = low(t[j - 1]);
+			i = j;
+			continue;
+		}
+		{
+			int32_t cp, d[DECOMP_MAX], next;
+			utf8proc_ssize_t nd;
+			size_t l = dec(t + i, len - i, &cp);
+
+			/* the next character must not combine (nor be ignored, as
+			 * the soft hyphen is, letting the one after it combine) */
+			if (cp < LC_END &&
+			    (i + l >= len || t[i + l] < 0x80 ||
+			     (dec(t + i + l, len - i - l, &next) && next < LC_END &&
+			      !utf8proc_get_property(next)->ignorable))) {
+				const lcache *lc = fold_cached(n, cp);
+				if (lc->state == LC_OK) {
+					if (unit_flush(n) || view_reserve(v, 16))
+						return -1;
+					for (int k = 0; k < lc->n; k++) {
+						if (lc->cp[k] >= 0x80)
+							ascii = false;
+						view_put(v, lc->cp[k], (uint32_t)i, (uint32_t)(i + l));
+					}
+					if (lc->n)
+						n->prev_cp = lc->cp[lc->n - 1];
+					i += l;
+					continue;
+				}
+			}
+			if (emoji_joiner(cp)) {
+				nd = 0;
+				if (emoji_context(n->prev_cp)) {
+					d[0] = cp;
+					nd = 1;
+				}
+			} else {
+				nd = utf8proc_decompose_char(cp, d, DECOMP_MAX, FOLD_OPTS, NULL);
+				if (nd < 0 || nd > DECOMP_MAX) {
+					d[0] = 0xFFFD;
+					nd = 1;
+				}
+			}
+			for (utf8proc_ssize_t k = 0; k < nd; k++) {
+				if (d[k] >= 0x80)
+					ascii = false;
+				if (unit_add(n, d[k], (uint32_t)i, (uint32_t)(i + l)))
+					return -1;
+			}
+			if (nd > 0)
+				n->prev_cp = d[nd - 1];
+			i += l;
+		}
+	}
+	if (unit_flush(n) || view_reserve(v, 0))
+		return -1;
+	v->buf[v->len] = '\0';
+	n->fold_ascii = ascii;
+	return 0;
+}
+
+/* ---- plain: accents off ---------------------------------------------------------- */
+
+/* Marks of the generic diacritic blocks (nonspacing only). */
+static bool generic_mark(int32_t c)
+{
+	if (!((c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+	      (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+	      (c >= 0xFE20 && c <= 0xFE2F)))
+		return false;
+	return utf8proc_category(c) == UTF8PROC_CATEGORY_MN;
+}
+
+/* Hebrew points, Arabic harakat, tatweel: dropped on any base. */
+static bool strip_always(int32_t c)
+{
+	if (c < 0x0591 || c > 0x06ED)
+		return false;
+	return (c <= 0x05BD) || c == 0x05BF || c == 0x05C1 || c == 0x05C2 || c == 0x05C4 ||
+	       c == 0x05C5 || c == 0x05C7 || (c >= 0x0610 && c <= 0x061A) || c == 0x0640 ||
+	       (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06DC) ||
+	       (c >= 0x06DF && c <= 0x06E4) || c == 0x06E7 || c == 0x06E8 ||
+	       (c >= 0x06EA && c <= 0x06ED);
+}
+
+/* Latin or Greek (base letters whose accents plain drops). */
+static bool latin_greek(int32_t c)
+{
+	return c < 0x02B0 || (c >= 0x0370 && c < 0x0400) || (c >= 0x1D00 && c < 0x1DC0) ||
+	       (c >= 0x1E00 && c < 0x2000) || (c >= 0x2C60 && c < 0x2C80) ||
+	       (c >= 0xA720 && c < 0xA800) || (c >= 0xAB30 && c < 0xAB70);
+}
+
+/* Letters plain writes without their stroke; returns how many code points
+ * (1 or 2) went to out. */
+static int plain_letter(int32_t c, int32_t out[2])
+{
+	switch (c) {
+	case 0x00F8: out[0] = 'o'; return 1;                /* ø */
+	case 0x00E6: out[0] = 'a'; out[1] = 'e'; return 2;  /* æ */
+	case 0x0153: out[0] = 'o'; out[1] = 'e'; return 2;  /* œ */
+	case 0x0142: out[0] = 'l'; return 1;                /* ł */
+	case 0x0111: out[0] = 'd'; return 1;                /* đ */
+	case 0x00F0: out[0] = 'd'; return 1;                /* ð */
+	case 0x0127: out[0] = 'h'; return 1;                /* ħ */
+	case 0x0131: out[0] = 'i'; return 1;                /* ı */
+	case 0x0167: out[0] = 't'; return 1;                /* ŧ */
+	case 0x0237: out[0] = 'j'; return 1;                /* ȷ */
+	default: out[0] = c; return 1;
+	}
+}
+
+static void plain_put(nview *v, int32_t c, uint32_t s, uint32_t e)
+{
+	int32_t o[2];
+	int k = plain_letter(c, o);
+	for (int i = 0; i < k; i++)
+		view_put(v, o[i], s, e);
+}
+
+/* Could the character at s combine with what precedes it? */
+static bool combines_back(const unsigned char *s, size_t avail)
+{
+	int32_t c;
+
+	if (s[0] < 0x80)
+		return false;
+	dec(s, avail, &c);
+	return ccc(c) != 0 || maybe_second(c);
+}
+
+/* Canonical composition of the plain view (after marks were taken out, a
+ * letter and a mark that were kept apart may compose): through the fold
+ * stage's units into the scratch view, which then becomes the plain view. */
+static int plain_recompose(hs_norm *n)
+{
+	nview *p = &n->v[HS_NORM_PLAIN], tmp;
+	const unsigned char *b = (const unsigned char *)p->buf;
+
+	n->xv.len = 0;
+	n->out = &n->xv;
+	n->unit_n = 0;
+	for (size_t i = 0; i < p->len;) {
+		int32_t c;
+		size_t l = dec(b + i, p->len - i, &c);
+		if (unit_add(n, c, p->ms[i], p->me[i]))
+			return -1;
+		i += l;
+	}
+	if (unit_flush(n) || view_reserve(&n->xv, 0))
+		return -1;
+	tmp = *p;
+	*p = n->xv;
+	n->xv = tmp;
+	return 0;
+}
+
+/* The plain form of a folded Latin character c (LC_FIRST <= c < 0x2B0,
+ * where every letter is Latin, so the marks on it go). */
+static const lcache *plain_cached(hs_norm *n, int32_t c)
+{
+	lcache *lc = &n->plain_lc[c - LC_FIRST];
+
+	if (lc->state == LC_UNKNOWN) {
+		int32_t d[DECOMP_MAX], o[2], out[8];
+		utf8proc_ssize_t nd = utf8proc_decompose_char(c, d, DECOMP_MAX, UTF8PROC_DECOMPOSE, NULL);
+		size_t kept = 0, no = 0;
+
+		lc->state = LC_SLOW;
+		if (nd <= 1 || nd > DECOMP_MAX) {
+			d[0] = c;
+			kept = 1;
+		} else {
+			for (utf8proc_ssize_t k = 0; k < nd; k++) {
+				if (strip_always(d[k]) || generic_mark(d[k]))
+					lc->removed = true;
+				else
+					d[kept++] = d[k];
+			}
+			if (!lc->removed) {
+				d[0] = c;
+				kept = 1;
+			} else if (kept > 1) {
+				utf8proc_ssize_t r =
+				    utf8proc_normalize_utf32(d, (utf8proc_ssize_t)kept, COMPOSE_OPTS);
+				if (r > 0 && (size_t)r <= kept)
+					kept = (size_t)r;
+			}
+		}
+		for (size_t k = 0; k < kept && no + 2 <= 8; k++) {
+			int m = plain_letter(d[k], o);
+			for (int j = 0; j < m; j++)
+				out[no++] = o[j];
+		}
+		if (kept <= 4 && no <= 4) {
+			memcpy(lc->cp, out, no * sizeof(*out));
+			lc->n = (uint8_t)no;
+			lc->state = LC_OK;
+		}
+	}
+	return lc;
+}
+
+static int plain_stage(hs_norm *n)
+{
+	const nview *f = &n->v[HS_NORM_FOLDED];
+	nview *p = &n->v[HS_NORM_PLAIN];
+	const unsigned char *b = (const unsigned char *)f->buf;
+	bool keep_marks = false; /* last base letter is of a script whose marks stay */
+	bool recompose = false;
+
+	p->len = 0;
+	if (n->fold_ascii) {
+		n->plain_alias = true;
+		return 0;
+	}
+	n->plain_alias = false;
+	for (size_t i = 0; i < f->len;) {
+		int32_t c, d[DECOMP_MAX];
+		utf8proc_ssize_t nd;
+		size_t l, kept = 0;
+		uint32_t s, e;
+		bool removed = false, lg;
+
+		if (b[i] < 0x80) {
+			size_t j = i + 1;
+			while (j < f->len && b[j] < 0x80)
+				j++;
+			if (view_reserve(p, j - i))
+				return -1;
+			memcpy(p->buf + p->len, b + i, j - i);
+			memcpy(p->ms + p->len, f->ms + i, (j - i) * sizeof(*p->ms));
+			memcpy(p->me + p->len, f->me + i, (j - i) * sizeof(*p->me));
+			p->len += j - i;
+			keep_marks = false;
+			i = j;
+			continue;
+		}
+		l = dec(b + i, f->len - i, &c);
+		s = f->ms[i];
+		e = f->me[i];
+		if (view_reserve(p, 8 * DECOMP_MAX))
+			return -1;
+		if (c < 0x2B0) {
+			const lcache *lc = plain_cached(n, c);
+			if (lc->state == LC_OK) {
+				for (int k = 0; k < lc->n; k++)
+					view_put(p, lc->cp[k], s, e);
+				keep_marks = false;
+				if (lc->removed && i + l < f->len &&
+				    combines_back(b + i + l, f->len - i - l))
+					recompose = true;
+				i += l;
+				continue;
+			}
+		}
+		if (strip_always(c)) {
+			removed = true;
+		} else if (generic_mark(c)) {
+			if (keep_marks)
+				view_put(p, c, s, e);
+			else
+				removed = true;
+		} else {
+			nd = utf8proc_decompose_char(c, d, DECOMP_MAX, UTF8PROC_DECOMPOSE, NULL);
+			if (nd <= 1 || nd > DECOMP_MAX) {
+				plain_put(p, c, s, e);
+				if (!cat_mark(utf8proc_category(c)))
+					keep_marks = is_letter(c) && !latin_greek(c);
+			} else {
+				/* drop accents on Latin, Greek and non-letters; a
+				 * decomposition that starts with a mark goes by the
+				 * letter before it */
+				if (cat_mark(utf8proc_category(d[0])))
+					lg = !keep_marks;
+				else
+					lg = latin_greek(d[0]) || !is_letter(d[0]);
+				for (utf8proc_ssize_t k = 0; k < nd; k++) {
+					if (strip_always(d[k]) || (generic_mark(d[k]) && lg))
+						removed = true;
+					else
+						d[kept++] = d[k];
+				}
+				if (!removed) {
+					plain_put(p, c, s, e);
+				} else {
+					if (kept > 1) {
+						utf8proc_ssize_t r = utf8proc_normalize_utf32(
+						    d, (utf8proc_ssize_t)kept, COMPOSE_OPTS);
+						if (r > 0 && (size_t)r <= kept)
+							kept = (size_t)r;
+					}
+					for (size_t k = 0; k < kept; k++)
+						plain_put(p, d[k], s, e);
+				}
+				if (!cat_mark(utf8proc_category(d[0])))
+					keep_marks = is_letter(d[0]) && !latin_greek(d[0]);
+			}
+		}
+		/* a removed mark may have kept this character's base and the
+		 * next character apart */
+		if (removed && i + l < f->len && combines_back(b + i + l, f->len - i - l))
+			recompose = true;
+		i += l;
+	}
+	if (recompose && plain_recompose(n))
+		return -1;
+	if (view_reserve(p, 0))
+		return -1;
+	p->buf[p->len] = '\0';
+	return 0;
+}
+
+/* ---- terms: words ---------------------------------------------------------------- */
+
+enum {
+	K_SEP = 0, /* separates words */
+	K_LET,     /* letter */
+	K_MARK,    /* combining mark: part of the word */
+	K_DIG,     /* ASCII digit */
+	K_NUM,     /* other number */
+	K_OBF,     /* '@', '$', '!': maybe a letter in disguise */
+	K_EMO,     /* emoji (So): a word of its own */
+	K_EXT,     /* ZWJ, FE0E/FE0F, tags, skin tones: extend an emoji */
+	K_NUMP,    /* . , : / - between digits: part of the number */
+};
+
+static const uint8_t ascii_class[128] = {
+	['0'] = K_DIG, ['1'] = K_DIG, ['2'] = K_DIG, ['3'] = K_DIG, ['4'] = K_DIG,
+	['5'] = K_DIG, ['6'] = K_DIG, ['7'] = K_DIG, ['8'] = K_DIG, ['9'] = K_DIG,
+	['a'] = K_LET, ['b'] = K_LET, ['c'] = K_LET, ['d'] = K_LET, ['e'] = K_LET,
+	['f'] = K_LET, ['g'] = K_LET, ['h'] = K_LET, ['i'] = K_LET, ['j'] = K_LET,
+	['k'] = K_LET, ['l'] = K_LET, ['m'] = K_LET, ['n'] = K_LET, ['o'] = K_LET,
+	['p'] = K_LET, ['q'] = K_LET, ['r'] = K_LET, ['s'] = K_LET, ['t'] = K_LET,
+	['u'] = K_LET, ['v'] = K_LET, ['w'] = K_LET, ['x'] = K_LET, ['y'] = K_LET,
+	['z'] = K_LET, ['A'] = K_LET, ['B'] = K_LET, ['C'] = K_LET, ['D'] = K_LET,
+	['E'] = K_LET, ['F'] = K_LET, ['G'] = K_LET, ['H'] = K_LET, ['I'] = K_LET,
+	['J'] = K_LET, ['K'] = K_LET, ['L'] = K_LET, ['M'] = K_LET, ['N'] = K_LET,
+	['O'] = K_LET, ['P'] = K_LET, ['Q'] = K_LET, ['R'] = K_LET, ['S'] = K_LET,
+	['T'] = K_LET, ['U'] = K_LET, ['V'] = K_LET, ['W'] = K_LET, ['X'] = K_LET,
+	['Y'] = K_LET, ['Z'] = K_LET, ['@'] = K_OBF, ['$'] = K_OBF, ['!'] = K_OBF,
+};
+
+static uint8_t classify(int32_t c)
+{
+	if (c < 0x80)
+		return ascii_class[c];
+	if (emoji_joiner(c) || (c >= 0x1F3FB && c <= 0x1F3FF))
+		return K_EXT;
+	if (c == 0xFFFD)
+		return K_SEP;
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+		return K_LET;
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ME:
+		return K_MARK;
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return K_NUM;
+	case UTF8PROC_CATEGORY_SO:
+		return K_EMO;
+	default:
+		return K_SEP;
+	}
+}
+
+/* The letter an obfuscation character stands for, or 0. */
+static int32_t obf_letter(int32_t c)
+{
+	switch (c) {
+	case '0': return 'o';
+	case '1': return 'i';
+	case '3': return 'e';
+	case '4': return 'a';
+	case '5': return 's';
+	case '7': return 't';
+	case '@': return 'a';
+	case '$': return 's';
+	case '!': return 'i';
+	default: return 0;
+	}
+}
+
+static inline bool foldable(const wcp *x)
+{
+	return (x->k == K_DIG || x->k == K_OBF) && obf_letter(x->cp);
+}
+
+static inline bool letterish(const wcp *x)
+{
+	return x->k == K_LET || x->k == K_MARK;
+}
+
+static inline bool is_ri(int32_t c)
+{
+	return c >= 0x1F1E6 && c <= 0x1F1FF;
+}
+
+/* A word w[a..*nwp) is complete: fold its obfuscations and split it at the
+ * '@' '$' '!' that stay symbols, appending the parts to tok from index nt.
+ * sep_n/sep_c: the separators before the word. Returns the new token
+ * count; *pend_n and *pend_c get the separators the word ends with (removed
+ * symbols), which count before the next word. */
+static size_t close_word(hs_norm *n, size_t a, size_t *nwp, size_t nt, size_t sep_n,
+                         int32_t sep_c, bool emoji, bool maybe_obf, size_t *pend_n,
+                         int32_t *pend_c)
+{
+	size_t b = *nwp, wp = a;
+	bool has_letter = false, obf = false, part_open = false;
+	wcp *w = n->w;
+
+	if (emoji || !maybe_obf) {
+		tok *t = &n->tok[nt++];
+		t->a = a;
+		t->b = b;
+		t->sep_n = sep_n;
+		t->sep_c = sep_c;
+		t->emoji = emoji;
+		*pend_n = 0;
+		*pend_c = 0;
+		return nt;
+	}
+	for (size_t i = a; i < b; i++)
+		if (w[i].k == K_LET) {
+			has_letter = true;
+			break;
+		}
+	if (has_letter) {
+		/* pass 1: is the word obfuscated? */
+		for (size_t i = a; i < b;) {
+			size_t q = i;
+			bool before, after, only_sym = true;
+			if (!foldable(&w[i])) {
+				i++;
+				continue;
+			}
+			while (q < b && foldable(&w[q])) {
+				if (w[q].k != K_OBF || w[q].cp == '!')
+					only_sym = false;
+				q++;
+			}
+			before = i > a && letterish(&w[i - 1]);
+			after = q < b && letterish(&w[q]);
+			if ((before && after) || (only_sym && (before || after)))
+				obf = true;
+			i = q;
+		}
+		/* pass 2: fold */
+		for (size_t i = a; obf && i < b;) {
+			size_t q = i;
+			bool before, after, inside, has_digit = false;
+			if (!foldable(&w[i])) {
+				i++;
+				continue;
+			}
+			while (q < b && foldable(&w[q])) {
+				if (w[q].k == K_DIG)
+					has_digit = true;
+				q++;
+			}
+			before = i > a && letterish(&w[i - 1]);
+			after = q < b && letterish(&w[q]);
+			inside = before && after;
+			if (inside || ((before || after) && (q - i == 1 || !has_digit))) {
+				for (size_t r = i; r < q; r++) {
+					if (!inside && w[r].cp == '!')
+						continue;
+					w[r].cp = obf_letter(w[r].cp);
+					w[r].k = K_LET;
+				}
+			}
+			i = q;
+		}
+	}
+	/* copy out, splitting at the remaining '@' '$' '!' */
+	for (size_t i = a; i < b; i++) {
+		wcp x = w[i];
+		if (x.k == K_OBF) {
+			if (part_open) {
+				n->tok[nt++].b = wp;
+				part_open = false;
+			}
+			sep_n++;
+			sep_c = x.cp;
+			continue;
+		}
+		if (!part_open) {
+			tok *o = &n->tok[nt];
+			o->a = wp;
+			o->sep_n = sep_n;
+			o->sep_c = sep_c;
+			o->emoji = false;
+			sep_n = 0;
+			part_open = true;
+		}
+		w[wp++] = x;
+	}
+	if (part_open)
+		n->tok[nt++].b = wp;
+	*nwp = wp;
+	*pend_n = sep_n;
+	*pend_c = sep_c;
+	return nt;
+}
+
+/* Is c one of . , : / - (kept between two digits)? */
+static inline bool num_punct(int32_t c)
+{
+	return c == '.' || c == ',' || c == ':' || c == '/' || c == '-';
+}
+
+/* Words of src into w and tok. Returns the word count. */
+static size_t terms_tokenise(hs_norm *n, const nview *src)
+{
+	const unsigned char *b = (const unsigned char *)src->buf;
+	size_t len = src->len, nw = 0, nt = 0, a = 0, sep_n = 0, tok_sep_n = 0;
+	int32_t sep_c = 0, tok_sep_c = 0;
+	unsigned ri = 0;
+	bool open = false, emo = false, maybe_obf = false;
+	wcp *w = n->w;
+
+#define W_PUT(kk)                                                                         \
+	do {                                                                              \
+		wcp *w_ = &w[nw++];                                                       \
+		w_->cp = c;                                                               \
+		w_->s = src->ms[i];                                                       \
+		w_->e = src->me[i];                                                       \
+		w_->k = (kk);                                                             \
+	} while (0)
+#define T_CLOSE()                                                                         \
+	do {                                                                              \
+		if (open) {                                                               \
+			nt = close_word(n, a, &nw, nt, tok_sep_n, tok_sep_c, emo, maybe_obf,   \
+			                &sep_n, &sep_c);                                  \
+			open = false;                                                     \
+		}                                                                         \
+	} while (0)
+#define T_OPEN(is_emoji)                                                                  \
+	do {                                                                              \
+		a = nw;                                                                   \
+		tok_sep_n = sep_n;                                                        \
+		tok_sep_c = sep_c;                                                        \
+		sep_n = 0;                                                                \
+		open = true;                                                              \
+		emo = (is_emoji);                                                         \
+		maybe_obf = false;                                                        \
+		ri = 0;                                                                   \
+	} while (0)
+
+	for (size_t i = 0; i < len;) {
+		int32_t c;
+		size_t l = 1;
+		uint8_t k;
+
+		if (b[i] < 0x80) {
+			c = b[i];
+			k = ascii_class[c];
+		} else {
+			l = dec(b + i, len - i, &c);
+			k = classify(c);
+		}
+		if (k == K_LET && open && !emo) {
+			/* the common case: a word goes on; take its ASCII letters
+			 * in one go */
+			W_PUT(K_LET);
+			for (i += l; i < len && b[i] < 0x80 && ascii_class[b[i]] == K_LET; i++) {
+				c = b[i];
+				W_PUT(K_LET);
+			}
+			continue;
+		}
+		switch (k) {
+		case K_SEP:
+			if (open && !emo && num_punct(c) &&
+			    (w[nw - 1].k == K_DIG || w[nw - 1].k == K_NUM) && i + l < len) {
+				int32_t nc;
+				uint8_t nk;
+				dec(b + i + l, len - i - l, &nc);
+				nk = classify(nc);
+				if (nk == K_DIG || nk == K_NUM) {
+					W_PUT(K_NUMP);
+					break;
+				}
+			}
+			T_CLOSE();
+			sep_n++;
+			sep_c = c;
+			break;
+		case K_LET:
+		case K_DIG:
+		case K_NUM:
+		case K_OBF:
+			if (open && emo)
+				T_CLOSE();
+			if (!open)
+				T_OPEN(false);
+			if (k == K_DIG || k == K_OBF)
+				maybe_obf = true;
+			W_PUT(k);
+			break;
+		case K_MARK:
+			if (!open)
+				T_OPEN(false);
+			W_PUT(K_MARK);
+			break;
+		case K_EMO:
+			if (open && emo &&
+			    (w[nw - 1].cp == ZWJ || (is_ri(c) && is_ri(w[nw - 1].cp) && ri % 2 == 1))) {
+				W_PUT(K_EMO);
+			} else {
+				T_CLOSE();
+				T_OPEN(true);
+				W_PUT(K_EMO);
+			}
+			if (is_ri(c))
+				ri++;
+			break;
+		default: /* K_EXT */
+			if (open && emo) {
+				W_PUT(K_EXT);
+			} else if (c >= 0x1F3FB) {
+				/* a skin tone on its own */
+				T_CLOSE();
+				T_OPEN(true);
+				W_PUT(K_EXT);
+			}
+			/* else: a joiner or selector inside a word: dropped */
+			break;
+		}
+		i += l;
+	}
+	T_CLOSE();
+#undef W_PUT
+#undef T_CLOSE
+#undef T_OPEN
+	return nt;
+}
+
+/* The base of a one-letter word (a letter or a mapped digit, then only
+ * marks), or 0. */
+static int32_t single_base(const hs_norm *n, const tok *t)
+{
+	const wcp *x = &n->w[t->a];
+
+	if (t->emoji || t->b == t->a)
+		return 0;
+	if (!(x->k == K_LET || (x->k == K_DIG && obf_letter(x->cp))))
+		return 0;
+	for (size_t i = t->a + 1; i < t->b; i++)
+		if (n->w[i].k != K_MARK)
+			return 0;
+	return x->cp;
+}
+
+static bool chain_sep(int32_t c)
+{
+	return c == '.' || c == '-' || c == '_' || c == '*' || c == ' ';
+}
+
+static bool weak_letter(int32_t c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* T3: join chains of single letters. Returns the new word count. */
+static size_t terms_join(hs_norm *n, size_t nt)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < nt;) {
+		size_t j = i + 1, letters = 0, strong = 0;
+		int32_t c = 0, base = single_base(n, &n->tok[i]);
+		bool join = false;
+
+		if (base) {
+			while (j < nt && n->tok[j].sep_n == 1 && chain_sep(n->tok[j].sep_c) &&
+			       (c == 0 || n->tok[j].sep_c == c) && single_base(n, &n->tok[j])) {
+				c = n->tok[j].sep_c;
+				j++;
+			}
+			for (size_t k = i; k < j; k++) {
+				const wcp *x = &n->w[n->tok[k].a];
+				if (x->k == K_LET) {
+					letters++;
+					if (!weak_letter(x->cp))
+						strong++;
+				}
+			}
+			if (j - i >= 3)
+				join = letters >= 2 && (c != ' ' || strong >= 2);
+			else if (j - i == 2)
+				join = letters == 2 && c == '.';
+		}
+		if (join) {
+			for (size_t k = i; k < j; k++) {
+				wcp *x = &n->w[n->tok[k].a];
+				if (x->k == K_DIG) {
+					x->cp = obf_letter(x->cp);
+					x->k = K_LET;
+				}
+			}
+			n->tok[o] = n->tok[i];
+			n->tok[o].b = n->tok[j - 1].b;
+			o++;
+			i = j;
+		} else {
+			n->tok[o++] = n->tok[i];
+			i++;
+		}
+	}
+	return o;
+}
+
+/* Write " w1 w2 ... " to the terms view (room reserved). */
+static void terms_layout(hs_norm *n, size_t nt, nview *out)
+{
+	const wcp *w = n->w;
+	uint32_t prev_e = 0;
+
+	if (nt == 0) {
+		view_put(out, ' ', 0, 0);
+		return;
+	}
+	for (size_t ti = 0; ti < nt; ti++) {
+		const tok *t = &n->tok[ti];
+		uint32_t first_s = w[t->a].s;
+
+		/* a separator maps from the next word's start to the previous
+		 * word's end (see normalize.h) */
+		view_put(out, ' ', first_s, ti == 0 ? first_s : prev_e);
+		for (size_t i = t->a; i < t->b;) {
+			const wcp *x = &w[i];
+			size_t j = i + 1;
+			if (x->k == K_LET && !t->emoji) {
+				while (j < t->b && w[j].cp == x->cp && w[j].k == K_LET)
+					j++;
+				if (j - i >= 3) {
+					view_put(out, x->cp, x->s, w[j - 1].e);
+					prev_e = w[j - 1].e;
+					i = j;
+					continue;
+				}
+				j = i + 1;
+			}
+			view_put(out, x->cp, x->s, x->e);
+			prev_e = x->e;
+			i = j;
+		}
+	}
+	view_put(out, ' ', prev_e, prev_e);
+}
+
+static int terms_stage(hs_norm *n)
+{
+	const nview *src = n->plain_alias ? &n->v[HS_NORM_FOLDED] : &n->v[HS_NORM_PLAIN];
+	nview *out = &n->v[HS_NORM_TERMS];
+	size_t len = src->len, nt;
+
+	/* at most len characters, len words, and as many bytes out as in plus a
+	 * space before each word and one at the end */
+	out->len = 0;
+	if (len > SIZE_MAX / 4 ||
+	    grow((void **)&n->w, &n->w_cap, len + 1, sizeof(*n->w)) ||
+	    grow((void **)&n->tok, &n->tok_cap, len + 1, sizeof(*n->tok)) ||
+	    view_reserve(out, 2 * len + 2))
+		return -1;
+	nt = terms_tokenise(n, src);
+	nt = terms_join(n, nt);
+	terms_layout(n, nt, out);
+	out->buf[out->len] = '\0';
+	return 0;
+}
+
+/* ---- public API -------------------------------------------------------------------- */
+
+static void release(hs_norm *n)
+{
+	for (int i = 0; i < 3; i++) {
+		free(n->v[i].buf);
+		free(n->v[i].ms);
+		free(n->v[i].me);
+	}
+	free(n->xv.buf);
+	free(n->xv.ms);
+	free(n->xv.me);
+	free(n->unit);
+	free(n->w);
+	free(n->tok);
+	free(n->masks);
+}
+
+static void views_empty(hs_norm *n)
+{
+	for (int i = 0; i < 3; i++) {
+		n->v[i].len = 0;
+		if (n->v[i].buf)
+			n->v[i].buf[0] = '\0';
+	}
+	n->plain_alias = false;
+	n->nmasks = 0;
+	n->src_len = 0;
+}
+
+hs_norm *hs_norm_new(void)
+{
+	hs_norm *n = calloc(1, sizeof(*n));
+
+	if (n)
+		n->prev_cp = -1;
+	return n;
+}
+
+void hs_norm_free(hs_norm *n)
+{
+	if (!n)
+		return;
+	release(n);
+	free(n);
+}
+
+int hs_norm_run(hs_norm *n, const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+
+	if (!n)
+		return -1;
+	if ((!text && len) || len >= UINT32_MAX)
+		goto fail;
+	if (n->big && len <= NORM_KEEP_BYTES) {
+		release(n);
+		memset(n, 0, sizeof(*n));
+	}
+	n->big = len > NORM_KEEP_BYTES;
+	n->src_len = len;
+	if (!text)
+		t = (const unsigned char *)"";
+	if (find_masks(n, t, len) || fold_stage(n, t, len) || plain_stage(n) || terms_stage(n))
+		goto fail;
+	return 0;
+fail:
+	views_empty(n);
+	return -1;
+}
+
+static const nview *view_of(const hs_norm *n, hs_norm_view view)
+{
+	if (!n || (int)view < 0 || (int)view > 2)
+		return NULL;
+	if (view == HS_NORM_PLAIN && n->plain_alias)
+		view = HS_NORM_FOLDED;
+	return &n->v[view];
+}
+
+const char *hs_norm_text(const hs_norm *n, hs_norm_view view, size_t *len)
+{
+	const nview *v = view_of(n, view);
+
+	if (len)
+		*len = v ? v->len : 0;
+	return v && v->buf ? v->buf : "";
+}
+
+const char *hs_norm_folded(const hs_norm *n, size_t *len)
+{
+	return hs_norm_text(n, HS_NORM_FOLDED, len);
+}
+
+const char *hs_norm_plain(const hs_norm *n, size_t *len)
+{
+	return hs_norm_text(n, HS_NORM_PLAIN, len);
+}
+
+const char *hs_norm_terms(const hs_norm *n, size_t *len)
+{
+	return hs_norm_text(n, HS_NORM_TERMS, len);
+}
+
+size_t hs_norm_map_start(const hs_norm *n, hs_norm_view view, size_t off)
+{
+	const nview *v = view_of(n, view);
+
+	if (!v)
+		return 0;
+	if (off >= v->len)
+		return n->src_len;
+	return v->ms[off];
+}
+
+size_t hs_norm_map_end(const hs_norm *n, hs_norm_view view, size_t off)
+{
+	const nview *v = view_of(n, view);
+
+	if (!v || off == 0 || v->len == 0)
+		return 0;
+	if (off > v->len)
+		off = v->len;
+	return v->me[off - 1];
+}
+
+void hs_norm_span(const hs_norm *n, hs_norm_view view, size_t s, size_t e, size_t *os,
+                  size_t *oe)
+{
+	size_t a = hs_norm_map_start(n, view, s), b = hs_norm_map_end(n, view, e);
+
+	if (b < a) {
+		size_t tmp = a;
+		a = b;
+		b = tmp;
+	}
+	if (os)
+		*os = a;
+	if (oe)
+		*oe = b;
+}
+
+size_t hs_norm_masked(const hs_norm *n)
+{
+	return n ? n->nmasks : 0;
+}
+
+size_t hs_norm_source_len(const hs_norm *n)
+{
+	return n ? n->src_len : 0;
+}
