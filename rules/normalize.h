@@ -112,8 +112,9 @@
  * Idempotence: running the folded (or plain) view through hs_norm_run
  * again gives the same folded (or plain) view when that second run masks
  * nothing (the first run can create a new URL or mention from full-width
- * forms: "ｈｔｔｐ://x" -> "http://x"). terms is not idempotent (joining and
- * collapsing can cascade: "a a a b" -> "aaab"? no: -> " aaab " -> " ab ").
+ * forms: "ｈｔｔｐ://x" -> "http://x"). terms is not idempotent: collapsing
+ * can make single letters that then join ("hhh a t e" -> " h a t e ", which
+ * gives " hate ").
  *
  * Ownership and threads: an hs_norm owns all its buffers; the views and
  * maps stay valid until the next hs_norm_run or hs_norm_free on it. Use one

@@ -320,6 +320,33 @@ static int on_literal(void *ud, uint32_t lit, size_t end)
 	return 0;
 }
 
+/* Does the post fit the rule's lang and scope? A bare text (post NULL, as
+ * in rule tests) has no source and no time: only languages apply, and an
+ * unknown language fits every rule. */
+static bool in_scope(const hs_rule *r, const hs_post *post, const char *lang)
+{
+	bool ok;
+	if (!lang_fits(r->info.lang, lang))
+		return false;
+	if (r->n_langs) {
+		ok = false;
+		for (size_t i = 0; i < r->n_langs && !ok; i++)
+			ok = lang_fits(r->langs[i], lang);
+		if (!ok)
+			return false;
+	}
+	if (!post)
+		return true;
+	if (r->n_sources) {
+		ok = false;
+		for (size_t i = 0; i < r->n_sources && !ok; i++)
+			ok = post->source && strcmp(post->source, r->sources[i]) == 0;
+		if (!ok)
+			return false;
+	}
+	return !r->has_window || (post->created_us >= r->win_start && post->created_us < r->win_end);
+}
+
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -330,7 +357,7 @@ static int cmp_size(const void *a, const void *b)
  * rules worth evaluating into s->cand in rule order (lang scope checked in
  * rule order too). Returns how many, or -1 on out of memory. */
 static long select_candidates(const hs_ruleset *rs, hs_rule_scratch *s, const field *fs,
-                              size_t nf, const char *lang)
+                              size_t nf, const hs_post *post, const char *lang)
 {
 	const hs_prefilter *pf = rs->pf;
 	scan_ctx c = { s, 0, 0, HS_NORM_TERMS };
@@ -358,13 +385,13 @@ static long select_candidates(const hs_ruleset *rs, hs_rule_scratch *s, const fi
 		add_candidate(&c, pf->always[i]);
 	qsort(s->cand, c.nc, sizeof(*s->cand), cmp_size);
 	for (size_t i = 0; i < c.nc; i++)
-		if (lang_fits(rs->rules[s->cand[i]].info.lang, lang))
+		if (in_scope(&rs->rules[s->cand[i]], post, lang))
 			s->cand[n++] = s->cand[i];
 	return (long)n;
 }
 
 static int match_fields(const hs_ruleset *rs, hs_rule_scratch *s,
-                        const field *fs, size_t nf, const char *lang,
+                        const field *fs, size_t nf, const hs_post *post,
                         hs_hit_fn fn, void *ud)
 {
 	long nc;
@@ -375,7 +402,7 @@ static int match_fields(const hs_ruleset *rs, hs_rule_scratch *s,
 	for (size_t i = 0; i < nf; i++)
 		if (!utf8_valid((const unsigned char *)fs[i].s, fs[i].len))
 			return -1;
-	nc = select_candidates(rs, s, fs, nf, lang);
+	nc = select_candidates(rs, s, fs, nf, post, post ? post->lang : NULL);
 	if (nc < 0)
 		return -1;
 	for (size_t c = 0; c < (size_t)nc; c++) {
@@ -408,7 +435,7 @@ int hs_ruleset_match(const hs_ruleset *rs, hs_rule_scratch *s,
 	fs[nf].len = strlen(post->text);
 	fs[nf].slot = 1;
 	fs[nf++].which = HS_FIELD_TEXT;
-	return match_fields(rs, s, fs, nf, post->lang, fn, ud);
+	return match_fields(rs, s, fs, nf, post, fn, ud);
 }
 
 int hs_ruleset_match_text(const hs_ruleset *rs, hs_rule_scratch *s,

@@ -104,6 +104,14 @@ typedef struct hs_rule {
 	int col;             /* column of the rule's first key */
 	hs_patlist any, all, none;
 	hs_exlist ex_match, ex_no_match;
+	/* scope (a post must fit all of those given; tests examples only see
+	 * places, which live in `all` as a terms pattern) */
+	char **sources;      /* owned; NULL = any source */
+	size_t n_sources;
+	char **langs;        /* owned: scope.languages; NULL = see info.lang */
+	size_t n_langs;
+	bool has_window;
+	int64_t win_start, win_end; /* [start, end) UTC microseconds */
 	uint32_t match_limit;
 	uint32_t depth_limit;
 } hs_rule;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "rules_internal.h"
+#include "timeutil.h"
 
 /* Format a key path such as "rule x: match.any[2].terms" for messages.
  * Silently truncates (a vsnprintf wrapper, so that GCC's truncation
@@ -97,8 +98,17 @@ static void exlist_clear(hs_exlist *l)
 	l->n = 0;
 }
 
+static void strlist_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void hs_rule_clear(hs_rule *r)
 {
+	strlist_free(r->sources, r->n_sources);
+	strlist_free(r->langs, r->n_langs);
 	free((char *)r->info.id);
 	free((char *)r->info.title);
 	free((char *)r->info.description);
@@ -554,6 +564,122 @@ static int parse_lang(hs_rule *r, const hs_ynode *rule, const char *name,
 	return 0;
 }
 
+/* A non-empty list of non-empty strings at scope.KEY into *out. */
+static int scope_list(const hs_ynode *scope, const char *key, const char *name, char ***out,
+                      size_t *n, hs_errs *errs)
+{
+	const hs_ynode *l = hs_ymap_get(scope, key);
+	char what[160];
+	const char *s;
+
+	if (!l)
+		return 0;
+	fmt_what(what, sizeof(what), "%s: scope.%s", name, key);
+	if (hs_y_expect(l, HS_Y_SEQ, what, errs) < 0)
+		return -1;
+	if (l->n == 0) {
+		hs_y_error(l, errs, "%s must not be empty (leave it out instead)", what);
+		return -1;
+	}
+	*out = calloc(l->n, sizeof(**out));
+	if (!*out)
+		return -1;
+	for (size_t i = 0; i < l->n; i++, (*n)++) {
+		if (hs_y_string(l->items[i], what, errs, &s) < 0)
+			return -1;
+		if (!*s) {
+			hs_y_error(l->items[i], errs, "%s: an empty entry", what);
+			return -1;
+		}
+		if (!((*out)[i] = strdup(s)))
+			return -1;
+	}
+	return 0;
+}
+
+static int scope_time(const hs_ynode *win, const char *key, const char *name, int64_t *out,
+                      hs_errs *errs)
+{
+	const hs_ynode *t = hs_ymap_get(win, key);
+	const char *s;
+	char what[160];
+	fmt_what(what, sizeof(what), "%s: scope.window.%s", name, key);
+	if (!t) {
+		hs_y_error(win, errs, "%s is missing", what);
+		return -1;
+	}
+	if (hs_y_string(t, what, errs, &s) < 0)
+		return -1;
+	if (hs_time_parse_rfc3339(s, out) < 0) {
+		hs_y_error(t, errs, "%s must be an RFC 3339 time such as 2026-05-16T09:00:00Z, "
+		           "not '%s'", what, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* scope: sources, languages, window {start, end}, places (see docs/rules.md).
+ * places become one more `all` pattern: a terms list. */
+static int parse_scope(hs_rule *r, const hs_ynode *rule, const char *name, hs_errs *errs)
+{
+	static const char *const keys[] = { "sources", "languages", "window", "places", NULL };
+	static const char *const wkeys[] = { "start", "end", NULL };
+	const hs_ynode *sc = hs_ymap_get(rule, "scope"), *w, *pl;
+	char what[160];
+	int rc = 0;
+
+	if (!sc)
+		return 0;
+	fmt_what(what, sizeof(what), "%s: scope", name);
+	if (hs_y_expect(sc, HS_Y_MAP, what, errs) < 0)
+		return -1;
+	if (hs_y_check_keys(sc, keys, what, errs) > 0)
+		rc = -1;
+	if (scope_list(sc, "sources", name, &r->sources, &r->n_sources, errs) < 0)
+		rc = -1;
+	if (scope_list(sc, "languages", name, &r->langs, &r->n_langs, errs) < 0)
+		rc = -1;
+	for (size_t i = 0; i < r->n_langs; i++)
+		if (!valid_lang(r->langs[i])) {
+			hs_y_error(hs_ymap_get(sc, "languages"), errs,
+			           "%s: scope.languages: '%s' is not a language code such as en or pt-BR",
+			           name, r->langs[i]);
+			rc = -1;
+		}
+	if (r->n_langs && r->info.lang) {
+		hs_y_error(hs_ymap_get(sc, "languages"), errs,
+		           "%s: give either lang or scope.languages, not both", name);
+		rc = -1;
+	}
+	if ((w = hs_ymap_get(sc, "window"))) {
+		fmt_what(what, sizeof(what), "%s: scope.window", name);
+		if (hs_y_expect(w, HS_Y_MAP, what, errs) < 0 || hs_y_check_keys(w, wkeys, what, errs) > 0 ||
+		    scope_time(w, "start", name, &r->win_start, errs) < 0 ||
+		    scope_time(w, "end", name, &r->win_end, errs) < 0) {
+			rc = -1;
+		} else if (r->win_start >= r->win_end) {
+			hs_y_error(w, errs, "%s: scope.window.start must be before its end", name);
+			rc = -1;
+		} else {
+			r->has_window = true;
+		}
+	}
+	if ((pl = hs_ymap_get(sc, "places"))) {
+		fmt_what(what, sizeof(what), "%s: scope.places", name);
+		hs_pattern *nv;
+		if (check_terms(pl, what, errs) < 0)
+			return -1;
+		nv = realloc(r->all.v, (r->all.n + 1) * sizeof(*nv));
+		if (!nv)
+			return -1;
+		r->all.v = nv;
+		if (hs_pattern_compile_terms(&r->all.v[r->all.n], pl, name, errs) < 0)
+			return -1;
+		r->all.n++;
+	}
+	return rc;
+}
+
 /* Validate and compile one rule mapping into *r. Returns 0 if the rule is
  * entirely valid, -1 otherwise (errors reported). Even on failure *r keeps
  * whatever was parsed (its id in particular, for duplicate detection); the
@@ -563,7 +689,7 @@ static int parse_rule(hs_rule *r, const hs_ynode *rule, size_t idx,
 {
 	static const char *const keys[] = {
 		"id", "title", "description", "category", "severity", "lang",
-		"match", "tests", NULL,
+		"match", "scope", "tests", NULL,
 	};
 	char name[96], what[32];
 	char *s = NULL;
@@ -600,6 +726,8 @@ static int parse_rule(hs_rule *r, const hs_ynode *rule, size_t idx,
 	if (parse_lang(r, rule, name, errs) < 0)
 		rc = -1;
 	if (parse_match(r, rule, name, errs) < 0)
+		rc = -1;
+	if (parse_scope(r, rule, name, errs) < 0)
 		rc = -1;
 	if (parse_tests(r, rule, name, errs) < 0)
 		rc = -1;

@@ -447,6 +447,157 @@ START_TEST(test_lang_scope)
 }
 END_TEST
 
+static void load_expect_fail(const char *content, hs_errs *errs);
+
+/* scope: sources, languages, a time window and place terms */
+static int match_full(hs_ruleset *rs, const char *text, const char *lang, const char *source,
+                      int64_t created_us, hits *h)
+{
+	hs_rule_scratch *s = hs_rule_scratch_new(rs);
+	hs_post p;
+	int rc;
+
+	ck_assert_ptr_nonnull(s);
+	memset(&p, 0, sizeof(p));
+	p.text = (char *)text;
+	p.lang = (char *)lang;
+	p.source = (char *)source;
+	p.created_us = created_us;
+	memset(h, 0, sizeof(*h));
+	rc = hs_ruleset_match(rs, s, &p, collect, h);
+	hs_rule_scratch_free(s);
+	return rc;
+}
+
+START_TEST(test_scope)
+{
+	hs_ruleset *rs = load_ok(
+		"rules:\n"
+		"  - id: march-weekend\n"
+		"    title: march talk at the market, that weekend, in two places\n"
+		"    category: rumour\n"
+		"    severity: medium\n"
+		"    match: { any: [ { terms: [march] } ] }\n"
+		"    scope:\n"
+		"      sources: [town-forum, courier]\n"
+		"      languages: [nl, en]\n"
+		"      window: { start: 2026-05-16T00:00:00Z, end: 2026-05-18T00:00:00Z }\n"
+		"      places: [market square, Mill Lane]\n"
+		"    tests:\n"
+		"      match: [\"the march will cross the market square\"]\n"
+		"      no_match: [\"the march is on Saturday\"]\n");
+	const int64_t sat = 1778925600LL * 1000000; /* 2026-05-16T10:00:00Z */
+	hits h;
+	size_t run = 0;
+	hs_errs errs = HS_ERRS_INIT;
+
+	ck_assert_int_eq(match_full(rs, "The march crosses the Market Square", "en", "courier", sat, &h), 1);
+	ck_assert_int_eq(match_full(rs, "march down mill-lane", "nl-BE", "town-forum", sat, &h), 1);
+	ck_assert_int_eq(match_full(rs, "march down mill lane", NULL, "courier", sat, &h), 1);
+	/* place missing, other source, other language, outside the window */
+	ck_assert_int_eq(match_full(rs, "the march is on Saturday", "en", "courier", sat, &h), 0);
+	ck_assert_int_eq(match_full(rs, "march at the market square", "en", "reddit", sat, &h), 0);
+	ck_assert_int_eq(match_full(rs, "march at the market square", "fr", "courier", sat, &h), 0);
+	ck_assert_int_eq(match_full(rs, "march at the market square", "en", "courier",
+	                            sat + 2 * 86400LL * 1000000, &h), 0);
+	ck_assert_int_eq(match_full(rs, "march at the market square", "en", "courier",
+	                            sat - 86400LL * 1000000, &h), 0);
+	/* a bare text (rule tests): only languages and places apply */
+	ck_assert(hits_rule(rs, "march at the market square", "march-weekend"));
+	ck_assert_int_eq(hs_ruleset_run_tests(rs, &errs, &run), 0);
+	ck_assert_uint_eq(run, 2);
+	hs_errs_clear(&errs);
+	hs_ruleset_unref(rs);
+}
+END_TEST
+
+START_TEST(test_scope_errors)
+{
+	static const char head[] = "rules:\n  - id: s\n    title: s\n    category: custom\n"
+	                           "    severity: low\n    match: { any: [ { terms: [x] } ] }\n";
+	static const struct { const char *scope, *want; } cases[] = {
+		{ "    scope: { colour: red }\n", "unknown key 'colour'" },
+		{ "    scope: { sources: [] }\n", "scope.sources must not be empty" },
+		{ "    scope: { languages: [english!] }\n", "'english!' is not a language code" },
+		{ "    lang: en\n    scope: { languages: [nl] }\n", "either lang or scope.languages" },
+		{ "    scope: { window: { start: yesterday, end: 2026-05-18T00:00:00Z } }\n",
+		  "scope.window.start must be an RFC 3339 time" },
+		{ "    scope: { window: { start: 2026-05-18T00:00:00Z, end: 2026-05-16T00:00:00Z } }\n",
+		  "scope.window.start must be before its end" },
+		{ "    scope: { window: { start: 2026-05-18T00:00:00Z } }\n", "scope.window.end is missing" },
+		{ "    scope: { places: [\"!!!\"] }\n", "has no letter or digit" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char pack[1024];
+		hs_errs errs = HS_ERRS_INIT;
+		snprintf(pack, sizeof(pack), "%s%s", head, cases[i].scope);
+		load_expect_fail(pack, &errs);
+		if (!errs_have(&errs, cases[i].want))
+			dump_errs(&errs);
+		ck_assert_msg(errs_have(&errs, cases[i].want), "case %zu: want '%s'", i, cases[i].want);
+		ck_assert_int_eq(strncmp(rel(errs.msgs[0]), "pack.yaml:", 10), 0);
+		hs_errs_clear(&errs);
+	}
+}
+END_TEST
+
+/* terms see the normalised words: case, accents, obfuscations */
+START_TEST(test_normalised_terms)
+{
+	hs_ruleset *rs = load_ok(
+		"rules:\n"
+		"  - id: hate\n"
+		"    title: hate\n"
+		"    category: polarising\n"
+		"    severity: low\n"
+		"    match: { any: [ { terms: [hate, élite, straße] }, { regex: 'go back (?:home|to)' } ] }\n");
+	hits h;
+
+	ck_assert(hits_rule(rs, "I h4te this", "hate"));
+	ck_assert(hits_rule(rs, "H.A.T.E", "hate"));
+	ck_assert(hits_rule(rs, "so much hateeeee", "hate"));
+	ck_assert(hits_rule(rs, "the ELITE again", "hate"));
+	ck_assert(hits_rule(rs, "die Strasse ist zu", "hate"));
+	ck_assert(hits_rule(rs, "GO BACK HOME", "hate"));
+	ck_assert(!hits_rule(rs, "whatever", "hate"));
+	/* not inside a URL or a mention */
+	ck_assert(!hits_rule(rs, "see https://example.org/hate/page", "hate"));
+	ck_assert(!hits_rule(rs, "ask @hate@town.social", "hate"));
+	ck_assert(!hits_rule(rs, "https://x.example/go back home", "hate")); /* "go" is in the URL */
+	/* the span is in the original text */
+	ck_assert_int_eq(match_text(rs, "Wow, I h4te it", &h), 1);
+	ck_assert_uint_eq(h.v[0].start, 7);
+	ck_assert_uint_eq(h.v[0].end, 11);
+	hs_ruleset_unref(rs);
+}
+END_TEST
+
+/* warnings: a regex with no literal, a catastrophic one */
+START_TEST(test_prefilter_warnings)
+{
+	hs_ruleset *rs = load_ok(
+		"rules:\n"
+		"  - id: w\n"
+		"    title: w\n"
+		"    category: custom\n"
+		"    severity: low\n"
+		"    match: { any: [ { regex: '\\d{3,}' }, { regex: '(x+)+y' }, { regex: 'march' } ] }\n");
+	const char *const *w;
+	size_t n = hs_ruleset_warnings(rs, &w);
+	bool always = false, nested = false;
+	for (size_t i = 0; i < n; i++) {
+		always |= strstr(w[i], "runs on every post") != NULL;
+		nested |= strstr(w[i], "catastrophic backtracking") != NULL;
+		ck_assert_int_eq(strncmp(rel(w[i]), "pack.yaml:6:", 12), 0);
+	}
+	ck_assert(always && nested);
+	ck_assert(hits_rule(rs, "call 555 now", "w"));   /* the always-run regex still works */
+	ck_assert(hits_rule(rs, "the MARCH", "w"));
+	ck_assert_uint_gt(hs_ruleset_prefilter_memory(rs), 0);
+	hs_ruleset_unref(rs);
+}
+END_TEST
+
 START_TEST(test_title_vs_text)
 {
 	hs_ruleset *rs = load_ok(
@@ -1172,6 +1323,10 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_fixture_good);
 	tcase_add_test(tc, test_fixture_bad);
 	tcase_add_test(tc, test_demo_pack);
+	tcase_add_test(tc, test_scope);
+	tcase_add_test(tc, test_scope_errors);
+	tcase_add_test(tc, test_normalised_terms);
+	tcase_add_test(tc, test_prefilter_warnings);
 	suite_add_tcase(su, tc);
 	return su;
 }
