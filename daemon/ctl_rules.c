@@ -8,8 +8,8 @@
 
 static void rules_usage(FILE *f)
 {
-	fprintf(f, "usage: hearsayctl rules check FILE|DIR...\n"
-	           "       hearsayctl rules test FILE|DIR...\n"
+	fprintf(f, "usage: hearsayctl rules check [--json] FILE|DIR...\n"
+	           "       hearsayctl rules test [--json] FILE|DIR...\n"
 	           "       hearsayctl [--json] rules test --text TEXT FILE|DIR\n"
 	           "       hearsayctl rules match FILE|DIR [INPUT]\n"
 	           "  check: parse and compile, print every error as file:line:column\n"
@@ -23,6 +23,12 @@ static void print_errs(const hs_errs *e)
 {
 	for (size_t i = 0; i < e->n; i++)
 		fprintf(stderr, "%s\n", e->msgs[i]);
+}
+
+static void add_msgs(json_t *arr, const hs_errs *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		json_array_append_new(arr, json_string(e->msgs[i]));
 }
 
 /* Load one argument (a rule pack file or a rules directory). */
@@ -83,12 +89,19 @@ int ctl_rules(hs_ctl *c, int argc, char **argv)
 		return CTL_EX_USAGE;
 	}
 	test = strcmp(argv[1], "test") == 0;
+	/* --json: one object for scripts instead of lines */
+	json_t *jerr = c->format == CTL_JSON ? json_array() : NULL;
+	json_t *jwarn = c->format == CTL_JSON ? json_array() : NULL;
 	for (int i = 2; i < argc; i++) {
 		hs_errs errs = HS_ERRS_INIT;
 		hs_ruleset *rs = load_arg(argv[i], &errs);
 		if (!rs) {
-			print_errs(&errs);
-			fprintf(stderr, "%s: %zu error(s)\n", argv[i], errs.n);
+			if (jerr)
+				add_msgs(jerr, &errs);
+			else {
+				print_errs(&errs);
+				fprintf(stderr, "%s: %zu error(s)\n", argv[i], errs.n);
+			}
 			hs_errs_clear(&errs);
 			bad = 1;
 			continue;
@@ -96,14 +109,21 @@ int ctl_rules(hs_ctl *c, int argc, char **argv)
 		total += hs_ruleset_count(rs);
 		const char *const *warns;
 		size_t nw = hs_ruleset_warnings(rs, &warns);
-		for (size_t k = 0; k < nw; k++)
-			fprintf(stderr, "warning: %s\n", warns[k]);
+		for (size_t k = 0; k < nw; k++) {
+			if (jwarn)
+				json_array_append_new(jwarn, json_string(warns[k]));
+			else
+				fprintf(stderr, "warning: %s\n", warns[k]);
+		}
 		if (test) {
 			size_t n_run = 0;
 			int f = hs_ruleset_run_tests(rs, &errs, &n_run);
 			examples += n_run;
 			if (f != 0) {
-				print_errs(&errs);
+				if (jerr)
+					add_msgs(jerr, &errs);
+				else
+					print_errs(&errs);
 				failed += f > 0 ? (size_t)f : 1;
 				bad = 1;
 			}
@@ -111,7 +131,19 @@ int ctl_rules(hs_ctl *c, int argc, char **argv)
 		hs_errs_clear(&errs);
 		hs_ruleset_unref(rs);
 	}
-	if (test)
+	if (jerr) {
+		json_t *o = json_pack("{s:b,s:I,s:o,s:o}", "ok", !bad, "rules", (json_int_t)total,
+		                      test ? "failures" : "errors", jerr, "warnings", jwarn);
+		if (o && test) {
+			json_object_set_new(o, "examples", json_integer((json_int_t)examples));
+			json_object_set_new(o, "failed", json_integer((json_int_t)failed));
+		}
+		char *js = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+		if (js)
+			puts(js);
+		free(js);
+		json_decref(o); /* owns jerr and jwarn */
+	} else if (test)
 		printf("%zu rule(s), %zu example(s): %zu passed, %zu failed\n", total, examples,
 		       examples - failed, failed);
 	else if (!bad)

@@ -41,4 +41,23 @@ check "a bad line is reported with its file and line, the rest still matched" gr
 check "and a summary is printed" grep -q "4 line(s), .* hit(s), 1 bad line(s), 11 rule(s)" "$T/match.err"
 "$HEARSAYCTL" rules match "$RULES" <"$T/archive.ndjson" >"$T/stdin.ndjson" 2>/dev/null
 check "rules match reads stdin too" cmp -s "$T/match.ndjson" "$T/stdin.ndjson"
+mkdir -p "$T/bad"
+cat >"$T/bad/p.yaml" <<'YAML'
+rules:
+  - id: slow
+    title: slow
+    category: custom
+    severity: low
+    match: { any: [ { regex: '(a+)+b' } ] }
+    tests: { match: ["aab"], no_match: ["aab again"] }
+YAML
+"$HEARSAYCTL" rules test --json "$T/bad" >"$T/bad.json"
+check "rules test --json: exit 1, the failure and the lint warning as JSON" "$PY" -c "
+import json; o = json.load(open('$T/bad.json'))
+assert o['ok'] is False and o['rules'] == 1 and o['examples'] == 2 and o['failed'] == 1, o
+assert any('p.yaml:7:' in f and 'expected no match' in f for f in o['failures']), o
+assert any('catastrophic backtracking' in w for w in o['warnings']), o"
+"$HEARSAYCTL" rules check --json "$RULES" >"$T/ok.json"
+check "rules check --json on a good pack" "$PY" -c "
+import json; o = json.load(open('$T/ok.json')); assert o['ok'] and o['rules'] == 11 and o['errors'] == [], o"
 finish
