@@ -58,16 +58,15 @@ typedef struct hs_prefilter hs_prefilter;
 typedef struct hs_norm hs_norm;
 
 /* One pattern of a rule: a `regex:` or a whole `terms:` list. A regex
- * compiles to exactly one pcre2_code. A terms list normally does too, but a
- * list too large for one PCRE2 program (PCRE2_ERROR_PATTERN_TOO_LARGE, about
- * 5000 short terms with the usual 2-byte link size) is split into several
- * codes; the pattern then matches where the leftmost of them matches (ties
- * go to the earlier code), exactly as the single alternation would. */
+ * compiles (case-folded, rule_compile.c) to one pcre2_code run on a post's
+ * folded view. A terms list has no code: its terms, normalised into the
+ * terms view, are literals of the prefilter's automaton, and finding one is
+ * the match. */
 typedef struct hs_pattern {
 	hs_pat_kind kind;
 	pcre2_code **codes;  /* owned array of owned codes, compiled with
 	                      * UTF|UCP|CASELESS (and JIT when available) */
-	size_t n_codes;      /* >= 1 once compiled */
+	size_t n_codes;      /* 1 for a compiled regex, 0 for terms */
 	size_t n_jit;        /* how many of them have JIT code */
 	uint32_t captures;   /* most capture groups in any code */
 	int line, col;       /* position of the regex / terms node */
@@ -152,11 +151,10 @@ struct hs_rule_scratch {
  * node and returns -1; *p is then left empty (nothing to free). */
 int hs_pattern_compile_regex(hs_pattern *p, const hs_ynode *node,
                              const char *rule_name, hs_errs *errs);
-/* Compile a `terms:` list node (already checked to be a non-empty list of
- * non-empty strings) into a whole-word alternation (split into several
- * codes if too large for one). On failure appends
- * "file:line:col: rule ID: terms list does not compile: reason" and
- * returns -1 with *p empty. */
+/* Keep a `terms:` list node (already checked to be a non-empty list of
+ * non-empty strings) in *p for the prefilter, which normalises the terms.
+ * Only fails on out of memory ("file:line:col: rule ID: out of memory"),
+ * with *p empty. */
 int hs_pattern_compile_terms(hs_pattern *p, const hs_ynode *list,
                              const char *rule_name, hs_errs *errs);
 /* Free what a pattern owns (safe on a zeroed or failed pattern). */

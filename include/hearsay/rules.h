@@ -17,7 +17,8 @@
  *       match:
  *         any:                       # at least one must match
  *           - regex: '\bthey(?:''re| are) planning\b'
- *           - terms: [march, rally]  # whole words, caseless
+ *           - terms: [march, rally]  # whole words after normalisation:
+ *                                    # case, accents, obfuscations folded
  *         all: [...]                 # every one must match (optional)
  *         none: [...]                # none may match (optional)
  *       tests:
