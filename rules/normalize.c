@@ -102,6 +102,8 @@ struct hs_norm {
 	nview *out;
 	int32_t *unit;
 	size_t unit_n, unit_cap;
+	int32_t *sort_tmp; /* for unit_order */
+	size_t sort_cap;
 	uint32_t unit_s, unit_e;
 	int32_t prev_cp;  /* last code point added by the fold stage, -1 if none */
 	bool fold_ascii;  /* the folded view is all ASCII */
@@ -553,36 +555,65 @@ static bool emoji_context(int32_t prev)
 	       c == UTF8PROC_CATEGORY_ME;
 }
 
-/* Canonical ordering of the unit (stable sort of non-starter runs). */
-static void unit_order(int32_t *u, size_t k)
+/* Canonical ordering: a stable sort of each run of non-starters by
+ * combining class. Short runs by insertion; long ones (hostile input:
+ * thousands of marks on one letter) by counting sort through n->sort_tmp,
+ * so the cost stays linear. 0, or -1 on out of memory. */
+static int unit_order(hs_norm *n, int32_t *u, size_t k)
 {
-	for (size_t i = 1; i < k; i++) {
-		int32_t c = u[i];
-		int ci = ccc(c);
-		size_t j = i;
-		if (!ci)
+	size_t a = 0;
+
+	while (a < k) {
+		size_t b = a + 1;
+		if (ccc(u[a]) == 0) {
+			a++;
 			continue;
-		while (j > 0) {
-			int cj = ccc(u[j - 1]);
-			if (cj == 0 || cj <= ci)
-				break;
-			u[j] = u[j - 1];
-			j--;
 		}
-		u[j] = c;
+		while (b < k && ccc(u[b]) != 0)
+			b++;
+		if (b - a <= 32) {
+			for (size_t i = a + 1; i < b; i++) {
+				int32_t c = u[i];
+				int ci = ccc(c);
+				size_t j = i;
+				while (j > a && ccc(u[j - 1]) > ci) {
+					u[j] = u[j - 1];
+					j--;
+				}
+				u[j] = c;
+			}
+		} else {
+			size_t pos[256] = { 0 }, sum = 0;
+			if (grow((void **)&n->sort_tmp, &n->sort_cap, b - a, sizeof(*n->sort_tmp)))
+				return -1;
+			for (size_t i = a; i < b; i++)
+				pos[ccc(u[i])]++;
+			for (int c = 0; c < 256; c++) {
+				size_t cnt = pos[c];
+				pos[c] = sum;
+				sum += cnt;
+			}
+			for (size_t i = a; i < b; i++)
+				n->sort_tmp[pos[ccc(u[i])]++] = u[i];
+			memcpy(u + a, n->sort_tmp, (b - a) * sizeof(*u));
+		}
+		a = b;
 	}
+	return 0;
 }
 
-static void unit_compose(hs_norm *n)
+static int unit_compose(hs_norm *n)
 {
 	utf8proc_ssize_t r;
 
 	if (n->unit_n < 2)
-		return;
-	unit_order(n->unit, n->unit_n);
+		return 0;
+	if (unit_order(n, n->unit, n->unit_n))
+		return -1;
 	r = utf8proc_normalize_utf32(n->unit, (utf8proc_ssize_t)n->unit_n, COMPOSE_OPTS);
 	if (r > 0 && (size_t)r <= n->unit_n)
 		n->unit_n = (size_t)r;
+	return 0;
 }
 
 /* Compose the unit and append it to n->out. */
@@ -590,8 +621,7 @@ static int unit_flush(hs_norm *n)
 {
 	if (!n->unit_n)
 		return 0;
-	unit_compose(n);
-	if (view_reserve(n->out, 4 * n->unit_n))
+	if (unit_compose(n) || view_reserve(n->out, 4 * n->unit_n))
 		return -1;
 	for (size_t i = 0; i < n->unit_n; i++)
 		view_put(n->out, n->unit[i], n->unit_s, n->unit_e);
@@ -621,7 +651,8 @@ static int unit_add(hs_norm *n, int32_t c, uint32_t s, uint32_t e)
 	}
 	if (maybe_second(c)) {
 		int32_t last, pair[2];
-		unit_compose(n);
+		if (unit_compose(n))
+			return -1;
 		last = n->unit[n->unit_n - 1];
 		if (ccc(last) == 0) {
 			pair[0] = last;
@@ -654,7 +685,7 @@ static const lcache *fold_cached(hs_norm *n, int32_t c)
 		lc->state = LC_SLOW;
 		if (nd >= 0 && nd <= DECOMP_MAX) {
 			if (nd > 1) {
-				unit_order(d, (size_t)nd);
+				/* a decomposition is in canonical order already */
 				nd = utf8proc_normalize_utf32(d, nd, COMPOSE_OPTS);
 			}
 			if (nd >= 0 && nd <= 4) {
@@ -1422,8 +1453,13 @@ static size_t terms_join(hs_norm *n, size_t nt)
 			o++;
 			i = j;
 		} else {
-			n->tok[o++] = n->tok[i];
-			i++;
+			/* no part of a chain that does not join can join (the
+			 * counts only shrink), but its last word may start another
+			 * chain with another separator: go on from there, so the
+			 * pass stays linear */
+			size_t next = j - i >= 2 ? j - 1 : i + 1;
+			while (i < next)
+				n->tok[o++] = n->tok[i++];
 		}
 	}
 	return o;
@@ -1502,6 +1538,7 @@ static void release(hs_norm *n)
 	free(n->xv.ms);
 	free(n->xv.me);
 	free(n->unit);
+	free(n->sort_tmp);
 	free(n->w);
 	free(n->tok);
 	free(n->masks);

@@ -15,11 +15,11 @@
  *     literals, 10 % one of the first 1,000 and 10 % one of all 100,000.
  * For N = 10, 100, 1,000, 10,000 and 100,000 literals it prints the build
  * time, hs_ac_memory, the automaton's shape, and the scan rate over the
- * whole corpus (best of R passes after one warm-up pass; every occurrence
- * is reported to a callback that counts it), and, for N <= 1,000 only, the
- * naive baseline on the same corpus in the same run: memmem of every
- * literal on every post, all occurrences counted (larger N would take
- * minutes; those rows say "skipped"). The two counts must agree, or the
+ * whole corpus (best of R passes after one warm-up pass, timed in thread
+ * CPU time; every occurrence is reported to a callback that counts it),
+ * and, for N <= 1,000 only, the naive baseline on the same corpus in the
+ * same run: memmem of every literal on every post, all occurrences counted
+ * (larger N would take minutes; those rows say "skipped"). The two counts must agree, or the
  * run fails (exit 1). Slowness never fails it.
  *
  *   bench_ac [-p POSTS] [-r ROUNDS] [-b DENSE_BUDGET_BYTES]
@@ -278,6 +278,8 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "p:r:b:")) != -1) {
 		char *e;
+		if (opt == '?' || !optarg) /* an unknown option has no value to read */
+			usage();
 		unsigned long long v = strtoull(optarg, &e, 10);
 		if (*optarg == '\0' || *e != '\0' || v == 0)
 			usage();

@@ -217,11 +217,13 @@ START_TEST(test_reference_fold)
 		"q\xCC\xA3\xCC\x87 a\xCC\x81\xCC\xA3 \xE1\xBB\x87 s\xCC\x87\xCC\xA3",
 		"\xEF\xB7\xBA \xE3\x8C\x80 \xE3\x8D\xBB \xE2\x85\xA8",
 		"\xE0\xAD\x87\xE0\xAC\xBE \xE0\xB7\x99\xE0\xB7\x8F \xE0\xAE\x92\xE0\xAF\x97",
-		"soft\xC2\xAD" "hyphen zero\xE2\x80\x8B" "width \xEF\xBB\xBF" "bom",
+		("soft\xC2\xAD" "hyphen zero\xE2\x80\x8B" "width \xEF\xBB\xBF" "bom"),
 		"\xF0\x9D\x90\x80\xF0\x9D\x90\x81 \xE2\x93\x90 \xEF\xBD\xB6\xEF\xBE\x9E",
 		"\xD0\x99\xD0\xBE\xD0\xB4 \xD0\x81\xD0\xBB\xD0\xBA\xD0\xB0 \xD0\x98\xCC\x86",
 		"\xE0\xA4\xA8\xE0\xA4\xBC \xE0\xA4\xA9 \xE0\xA5\x98",
 		"x\xCD\x85 \xE1\xBE\xB7 \xCE\xB1\xCD\x82\xCD\x85",
+		/* a Latin-1 letter, an ignored soft hyphen, then a mark */
+		"\xC3\x89\xC2\xAD\xCC\xA7 e\xC2\xAD\xCC\x81 \xC3\xA9\xCC\xA7 \xC2\xA8\xCC\xA3 \xC2\xBD\xC3\x9F",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -496,7 +498,7 @@ START_TEST(test_invalid_utf8)
 {
 	static const char *const bad[] = {
 		"\xFF", "a\xC3", "\xC3(", "\xE2\x82", "\xED\xA0\x80", "\xC0\xAF", "\xF4\x90\x80\x80",
-		"\xF0\x9F\x98", "h4te\x80\x80" "k1ll", "\xCC\x81\xFF\xCC\x81", "@\xFF x@\xFFy.com http://\xFF",
+		"\xF0\x9F\x98", "h4te\x80\x80k1ll", "\xCC\x81\xFF\xCC\x81", "@\xFF x@\xFFy.com http://\xFF",
 	};
 	hs_norm *n = hs_norm_new();
 
@@ -521,7 +523,7 @@ START_TEST(test_long_text)
 {
 	static const char *const parts[] = {
 		"De demonstratie op het Marktplein ", "\xC3\xA9\xC3\xA9n ", "h4te ", "https://x.nl/a ",
-		"@bob ", "Stra\xC3\x9F" "e ", "\xF0\x9F\x94\xA5 ", "10:30 ", "e\xCC\x81 ",
+		"@bob ", ("Stra\xC3\x9F" "e "), "\xF0\x9F\x94\xA5 ", "10:30 ", "e\xCC\x81 ",
 	};
 	size_t cap = (size_t)2 << 20, len = 0, k = 0;
 	char *t = malloc(cap + 64);
@@ -548,6 +550,63 @@ START_TEST(test_long_text)
 	/* and a short one after it (buffers are released and regrown) */
 	ck_assert_int_eq(hs_norm_run(n, "K1ll", 4), 0);
 	ck_assert_str_eq(hs_norm_terms(n, NULL), " kill ");
+	hs_norm_free(n);
+	free(t);
+}
+END_TEST
+
+/* Hostile shapes stay linear: thousands of marks on one letter (canonical
+ * reordering), a long chain of single letters that does not join, many
+ * '@' and "://" that are not masks. Each finishes well inside the test's
+ * timeout only if linear (quadratic would be ~10^10 steps). */
+START_TEST(test_pathological)
+{
+	size_t marks = 200000, len = 1 + marks * 2, k;
+	char *t = malloc(len * 3 + 16);
+	hs_norm *n = hs_norm_new();
+	size_t fl;
+
+	/* a + (U+0301 ccc 230, U+0316 ccc 220) x N: every 220 moves ahead */
+	t[0] = 'a';
+	for (k = 0; k < marks; k++)
+		memcpy(t + 1 + 4 * k, "\xCC\x81\xCC\x96", 4);
+	len = 1 + 4 * marks;
+	ck_assert_int_eq(hs_norm_run(n, t, len), 0);
+	/* a, then all the 220s, then the 230s (a + first 230 compose to á) */
+	hs_norm_folded(n, &fl);
+	ck_assert_uint_eq(fl, len - 1); /* a + U+0301 (3 bytes) -> U+00E1 (2) */
+	ck_assert_int_eq(memcmp(hs_norm_folded(n, NULL), "\xC3\xA1\xCC\x96\xCC\x96", 6), 0);
+	ck_assert_str_eq(hs_norm_plain(n, NULL), "a");
+	/* the same, small, against utf8proc */
+	t[1 + 4 * 50] = '\0';
+	{
+		char *ref = reference_fold(t);
+		ck_assert_int_eq(hs_norm_run(n, t, strlen(t)), 0);
+		ck_assert_str_eq(hs_norm_folded(n, NULL), ref);
+		free(ref);
+	}
+	/* "a a a ... " : a chain of weak single letters that never joins */
+	for (k = 0; k < marks; k++)
+		memcpy(t + 2 * k, "a ", 2);
+	len = 2 * marks;
+	ck_assert_int_eq(hs_norm_run(n, t, len), 0);
+	ck_assert_uint_eq(strlen(hs_norm_terms(n, NULL)), len + 1);
+	/* "x.y.z." ... : joins, one long word */
+	for (k = 0; k < marks; k++)
+		memcpy(t + 2 * k, k % 2 ? "b." : "c.", 2);
+	ck_assert_int_eq(hs_norm_run(n, t, len), 0);
+	ck_assert_uint_eq(strlen(hs_norm_terms(n, NULL)), marks + 2);
+	/* @@@@... and :// without schemes, a@a@a@... */
+	memset(t, '@', len);
+	ck_assert_int_eq(hs_norm_run(n, t, len), 0);
+	ck_assert_uint_eq(hs_norm_masked(n), 0);
+	for (k = 0; k < marks; k++)
+		memcpy(t + 2 * k, k % 2 ? "a@" : "b.", 2);
+	ck_assert_int_eq(hs_norm_run(n, t, len), 0);
+	for (k = 0; k + 3 <= len; k += 3)
+		memcpy(t + k, "://", 3);
+	ck_assert_int_eq(hs_norm_run(n, t, len), 0);
+	ck_assert_uint_eq(hs_norm_masked(n), 0);
 	hs_norm_free(n);
 	free(t);
 }
@@ -626,6 +685,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_invalid_utf8);
 	tcase_add_test(tc, test_long_text);
+	tcase_add_test(tc, test_pathological);
 	tcase_add_test(tc, test_reuse);
 	tcase_add_test(tc, test_idempotent);
 	suite_add_tcase(s, tc);
