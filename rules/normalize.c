@@ -27,6 +27,13 @@
  *              fold obfuscations as each word closes, join single letters,
  *              then write " w1 w2 ... " with repeats collapsed.
  *
+ * All-ASCII fast paths (byte-for-byte the general path's output; the unit
+ * test and the fuzz target compare them with hs_norm_run_general, see
+ * normalize_internal.h): an all-ASCII text skips the fold stage's general
+ * loop (one lowercasing pass writes the folded view and its maps), and when
+ * the folded view is all ASCII (so plain is folded), terms is made by byte
+ * passes (terms_*_ascii) with no code point decoding and no utf8proc call.
+ *
  * Ownership: struct hs_norm owns every array below; nothing is shared and
  * nothing is allocated per run once the arrays are big enough.
  */
@@ -38,6 +45,7 @@
 #include <utf8proc.h>
 
 #include "normalize.h"
+#include "normalize_internal.h"
 
 /* Inputs at most this long keep their buffers for the next run; after a
  * longer one, the next shorter run starts from fresh (small) buffers. */
@@ -112,6 +120,11 @@ struct hs_norm {
 	size_t w_cap;
 	tok *tok;
 	size_t tok_cap;
+	/* terms of an all-ASCII view: the words' bytes and, per byte, its
+	 * original span (the class of a byte follows from its value) */
+	unsigned char *wb;
+	uint32_t *ws, *we;
+	size_t wb_cap, ws_cap, we_cap;
 	mspan *masks;
 	size_t nmasks, masks_cap;
 	lcache fold_lc[LC_END - LC_FIRST], plain_lc[LC_END - LC_FIRST];
@@ -477,6 +490,23 @@ static int find_masks(hs_norm *n, const unsigned char *t, size_t len)
 	n->nmasks = 0;
 	for (;;) {
 		size_t st, en = 0;
+		/* skip 8 bytes at a time while none is '@', ':', 'w' or 'W' (only
+		 * a filter: (x - 0x01..) & ~x & 0x80.. is non-zero exactly when some
+		 * byte of x is 0, that is some byte of v is the trigger) */
+		while (i + 8 <= len) {
+			uint64_t v, x, y, z;
+			memcpy(&v, t + i, 8);
+			x = v ^ 0x4040404040404040ULL;                         /* '@' */
+			y = v ^ 0x3A3A3A3A3A3A3A3AULL;                         /* ':' */
+			z = (v | 0x2020202020202020ULL) ^ 0x7777777777777777ULL; /* w W */
+			if (((x - 0x0101010101010101ULL) & ~x) & 0x8080808080808080ULL)
+				break;
+			if (((y - 0x0101010101010101ULL) & ~y) & 0x8080808080808080ULL)
+				break;
+			if (((z - 0x0101010101010101ULL) & ~z) & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
 		while (i < len && !mask_trigger[t[i]])
 			i++;
 		if (i >= len)
@@ -1525,6 +1555,410 @@ static int terms_stage(hs_norm *n)
 	return 0;
 }
 
+/* ---- all-ASCII paths ------------------------------------------------------------- */
+
+/* Is t[0..len) all ASCII? Eight bytes at a time. */
+static bool all_ascii(const unsigned char *t, size_t len)
+{
+	size_t i = 0;
+	uint64_t acc = 0;
+
+	for (; i + 32 <= len; i += 32) {
+		uint64_t a, b, c, d;
+		memcpy(&a, t + i, 8);
+		memcpy(&b, t + i + 8, 8);
+		memcpy(&c, t + i + 16, 8);
+		memcpy(&d, t + i + 24, 8);
+		if ((a | b | c | d) & 0x8080808080808080ULL)
+			return false;
+	}
+	for (; i + 8 <= len; i += 8) {
+		uint64_t a;
+		memcpy(&a, t + i, 8);
+		acc |= a;
+	}
+	for (; i < len; i++)
+		acc |= t[i];
+	return !(acc & 0x8080808080808080ULL);
+}
+
+/* fold_stage for an all-ASCII text: every byte is its own character,
+ * lowercased (NUL -> space), and each mask is one space. Nothing composes,
+ * so no units. */
+static int fold_stage_ascii(hs_norm *n, const unsigned char *t, size_t len)
+{
+	nview *v = &n->v[HS_NORM_FOLDED];
+	char *buf;
+	uint32_t *ms, *me;
+	size_t i = 0, o = 0;
+
+	v->len = 0;
+	n->out = v;
+	n->unit_n = 0;
+	n->prev_cp = -1;
+	/* masks are at least 2 bytes long: the view is at most len bytes */
+	if (view_reserve(v, len))
+		return -1;
+	buf = v->buf;
+	ms = v->ms;
+	me = v->me;
+	for (size_t mi = 0; mi <= n->nmasks; mi++) {
+		size_t stop = mi < n->nmasks ? n->masks[mi].s : len;
+		for (; i < stop; i++, o++) {
+			/* low_tab without a lookup: A-Z +32, NUL -> space */
+			unsigned c = t[i];
+			buf[o] = (char)(c + (((c - 'A' < 26u) | (c == 0)) << 5));
+			ms[o] = (uint32_t)i;
+			me[o] = (uint32_t)i + 1;
+		}
+		if (mi < n->nmasks) {
+			buf[o] = ' ';
+			ms[o] = n->masks[mi].s;
+			me[o] = n->masks[mi].e;
+			o++;
+			i = n->masks[mi].e;
+		}
+	}
+	buf[o] = '\0';
+	v->len = o;
+	if (o > 0)
+		n->prev_cp = (unsigned char)buf[o - 1];
+	n->fold_ascii = true;
+	return 0;
+}
+
+/* The terms stage for an all-ASCII source view: the same steps as
+ * terms_tokenise, close_word, terms_join and terms_layout, on bytes. In an
+ * ASCII view the class of a word character follows from its value: a
+ * letter (K_LET), a digit (K_DIG), '@' '$' '!' (K_OBF), and '.' ',' ':'
+ * '/' '-' between digits (K_NUMP, class K_SEP in ascii_class); there are
+ * no marks, other numbers or emoji. */
+
+#define ACLS(c) (ascii_class[(c) & 0x7F])
+
+static inline bool afoldable(unsigned char c)
+{
+	uint8_t k = ACLS(c);
+	return (k == K_DIG || k == K_OBF) && obf_letter(c);
+}
+
+/* close_word for w[a..*nwp) of n->wb/n->wi (never an emoji). */
+static size_t close_word_ascii(hs_norm *n, size_t a, size_t *nwp, size_t nt, size_t sep_n,
+                               int32_t sep_c, bool maybe_obf, size_t *pend_n,
+                               int32_t *pend_c)
+{
+	size_t b = *nwp, wp = a;
+	bool has_letter = false, obf = false, part_open = false;
+	unsigned char *w = n->wb;
+
+	if (!maybe_obf) {
+		tok *t = &n->tok[nt++];
+		t->a = a;
+		t->b = b;
+		t->sep_n = sep_n;
+		t->sep_c = sep_c;
+		t->emoji = false;
+		*pend_n = 0;
+		*pend_c = 0;
+		return nt;
+	}
+	for (size_t i = a; i < b; i++)
+		if (ACLS(w[i]) == K_LET) {
+			has_letter = true;
+			break;
+		}
+	if (has_letter) {
+		for (size_t i = a; i < b;) {
+			size_t q = i;
+			bool before, after, only_sym = true;
+			if (!afoldable(w[i])) {
+				i++;
+				continue;
+			}
+			while (q < b && afoldable(w[q])) {
+				if (ACLS(w[q]) != K_OBF || w[q] == '!')
+					only_sym = false;
+				q++;
+			}
+			before = i > a && ACLS(w[i - 1]) == K_LET;
+			after = q < b && ACLS(w[q]) == K_LET;
+			if ((before && after) || (only_sym && (before || after)))
+				obf = true;
+			i = q;
+		}
+		for (size_t i = a; obf && i < b;) {
+			size_t q = i;
+			bool before, after, inside, has_digit = false;
+			if (!afoldable(w[i])) {
+				i++;
+				continue;
+			}
+			while (q < b && afoldable(w[q])) {
+				if (ACLS(w[q]) == K_DIG)
+					has_digit = true;
+				q++;
+			}
+			before = i > a && ACLS(w[i - 1]) == K_LET;
+			after = q < b && ACLS(w[q]) == K_LET;
+			inside = before && after;
+			if (inside || ((before || after) && (q - i == 1 || !has_digit))) {
+				for (size_t r = i; r < q; r++) {
+					if (!inside && w[r] == '!')
+						continue;
+					w[r] = (unsigned char)obf_letter(w[r]);
+				}
+			}
+			i = q;
+		}
+	}
+	for (size_t i = a; i < b; i++) {
+		unsigned char x = w[i];
+		if (ACLS(x) == K_OBF) {
+			if (part_open) {
+				n->tok[nt++].b = wp;
+				part_open = false;
+			}
+			sep_n++;
+			sep_c = x;
+			continue;
+		}
+		if (!part_open) {
+			tok *o = &n->tok[nt];
+			o->a = wp;
+			o->sep_n = sep_n;
+			o->sep_c = sep_c;
+			o->emoji = false;
+			sep_n = 0;
+			part_open = true;
+		}
+		w[wp] = x;
+		n->ws[wp] = n->ws[i];
+		n->we[wp] = n->we[i];
+		wp++;
+	}
+	if (part_open)
+		n->tok[nt++].b = wp;
+	*nwp = wp;
+	*pend_n = sep_n;
+	*pend_c = sep_c;
+	return nt;
+}
+
+static size_t terms_tokenise_ascii(hs_norm *n, const nview *src)
+{
+	const unsigned char *b = (const unsigned char *)src->buf;
+	const uint32_t *sms = src->ms, *sme = src->me;
+	size_t len = src->len, nw = 0, nt = 0, a = 0, sep_n = 0, tok_sep_n = 0;
+	int32_t sep_c = 0, tok_sep_c = 0;
+	bool open = false, maybe_obf = false;
+	unsigned char *w = n->wb;
+	uint32_t *ws = n->ws, *we = n->we;
+
+#define A_PUT(pos)                                                                        \
+	do {                                                                              \
+		w[nw] = b[pos];                                                           \
+		ws[nw] = sms[pos];                                                        \
+		we[nw] = sme[pos];                                                        \
+		nw++;                                                                     \
+	} while (0)
+#define A_CLOSE()                                                                         \
+	do {                                                                              \
+		if (!maybe_obf) {                                                         \
+			tok *t_ = &n->tok[nt++];                                          \
+			t_->a = a;                                                        \
+			t_->b = nw;                                                       \
+			t_->sep_n = tok_sep_n;                                            \
+			t_->sep_c = tok_sep_c;                                            \
+			t_->emoji = false;                                                \
+			sep_n = 0;                                                        \
+			sep_c = 0;                                                        \
+		} else {                                                                  \
+			nt = close_word_ascii(n, a, &nw, nt, tok_sep_n, tok_sep_c, true,   \
+			                      &sep_n, &sep_c);                            \
+		}                                                                         \
+		open = false;                                                             \
+	} while (0)
+
+	for (size_t i = 0; i < len;) {
+		unsigned char c = b[i];
+		uint8_t k = ACLS(c);
+
+		if (k == K_SEP) {
+			if (open && num_punct(c) && ACLS(w[nw - 1]) == K_DIG && i + 1 < len &&
+			    ACLS(b[i + 1]) == K_DIG) {
+				A_PUT(i);
+				i++;
+				continue;
+			}
+			if (open)
+				A_CLOSE();
+			sep_n++;
+			sep_c = c;
+			i++;
+			continue;
+		}
+		if (!open) {
+			a = nw;
+			tok_sep_n = sep_n;
+			tok_sep_c = sep_c;
+			sep_n = 0;
+			open = true;
+			maybe_obf = false;
+		}
+		if (k == K_LET) {
+			do {
+				A_PUT(i);
+				i++;
+			} while (i < len && ACLS(b[i]) == K_LET);
+			continue;
+		}
+		/* K_DIG, K_OBF */
+		maybe_obf = true;
+		A_PUT(i);
+		i++;
+	}
+	if (open)
+		A_CLOSE();
+#undef A_PUT
+#undef A_CLOSE
+	return nt;
+}
+
+/* single_base on bytes: a one-byte word of a letter or a mapped digit. */
+static inline unsigned char single_base_ascii(const hs_norm *n, const tok *t)
+{
+	unsigned char x;
+
+	if (t->b - t->a != 1)
+		return 0;
+	x = n->wb[t->a];
+	if (ACLS(x) == K_LET || (ACLS(x) == K_DIG && obf_letter(x)))
+		return x;
+	return 0;
+}
+
+static size_t terms_join_ascii(hs_norm *n, size_t nt)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < nt;) {
+		size_t j = i + 1, letters = 0, strong = 0;
+		int32_t c = 0;
+		bool join = false;
+
+		if (single_base_ascii(n, &n->tok[i])) {
+			while (j < nt && n->tok[j].sep_n == 1 && chain_sep(n->tok[j].sep_c) &&
+			       (c == 0 || n->tok[j].sep_c == c) && single_base_ascii(n, &n->tok[j])) {
+				c = n->tok[j].sep_c;
+				j++;
+			}
+			for (size_t k = i; k < j; k++) {
+				unsigned char x = n->wb[n->tok[k].a];
+				if (ACLS(x) == K_LET) {
+					letters++;
+					if (!weak_letter(x))
+						strong++;
+				}
+			}
+			if (j - i >= 3)
+				join = letters >= 2 && (c != ' ' || strong >= 2);
+			else if (j - i == 2)
+				join = letters == 2 && c == '.';
+		}
+		if (join) {
+			for (size_t k = i; k < j; k++) {
+				unsigned char *x = &n->wb[n->tok[k].a];
+				if (ACLS(*x) == K_DIG)
+					*x = (unsigned char)obf_letter(*x);
+			}
+			n->tok[o] = n->tok[i];
+			n->tok[o].b = n->tok[j - 1].b;
+			o++;
+			i = j;
+		} else {
+			size_t next = j - i >= 2 ? j - 1 : i + 1;
+			while (i < next)
+				n->tok[o++] = n->tok[i++];
+		}
+	}
+	return o;
+}
+
+/* terms_layout on bytes (room reserved). */
+static void terms_layout_ascii(hs_norm *n, size_t nt, nview *out)
+{
+	const unsigned char *w = n->wb;
+	const uint32_t *ws = n->ws, *we = n->we;
+	char *ob = out->buf + out->len;
+	uint32_t *oms = out->ms + out->len, *ome = out->me + out->len;
+	uint32_t prev_e = 0;
+	size_t o = 0;
+
+	if (nt == 0) {
+		ob[0] = ' ';
+		oms[0] = 0;
+		ome[0] = 0;
+		out->len += 1;
+		return;
+	}
+	for (size_t ti = 0; ti < nt; ti++) {
+		const tok *t = &n->tok[ti];
+		size_t tb = t->b;
+
+		ob[o] = ' ';
+		oms[o] = ws[t->a];
+		ome[o] = ti == 0 ? ws[t->a] : prev_e;
+		o++;
+		for (size_t i = t->a; i < tb;) {
+			unsigned char x = w[i];
+			if (i + 2 < tb && w[i + 1] == x && w[i + 2] == x && ACLS(x) == K_LET) {
+				size_t j = i + 3;
+				while (j < tb && w[j] == x)
+					j++;
+				ob[o] = (char)x;
+				oms[o] = ws[i];
+				ome[o] = we[j - 1];
+				o++;
+				i = j;
+				continue;
+			}
+			ob[o] = (char)x;
+			oms[o] = ws[i];
+			ome[o] = we[i];
+			o++;
+			i++;
+		}
+		prev_e = ome[o - 1];
+	}
+	ob[o] = ' ';
+	oms[o] = prev_e;
+	ome[o] = prev_e;
+	out->len += o + 1;
+}
+
+static int terms_stage_ascii(hs_norm *n)
+{
+	const nview *src = &n->v[HS_NORM_FOLDED];
+	nview *out = &n->v[HS_NORM_TERMS];
+	size_t len = src->len, nt;
+
+	out->len = 0;
+	if (len > SIZE_MAX / 4 ||
+	    grow((void **)&n->wb, &n->wb_cap, len + 1, sizeof(*n->wb)) ||
+	    grow((void **)&n->ws, &n->ws_cap, len + 1, sizeof(*n->ws)) ||
+	    grow((void **)&n->we, &n->we_cap, len + 1, sizeof(*n->we)) ||
+	    grow((void **)&n->tok, &n->tok_cap, len + 1, sizeof(*n->tok)) ||
+	    view_reserve(out, 2 * len + 2))
+		return -1;
+	nt = terms_tokenise_ascii(n, src);
+	nt = terms_join_ascii(n, nt);
+	terms_layout_ascii(n, nt, out);
+	out->buf[out->len] = '\0';
+	return 0;
+}
+
+#undef ACLS
+
 /* ---- public API -------------------------------------------------------------------- */
 
 static void release(hs_norm *n)
@@ -1541,6 +1975,9 @@ static void release(hs_norm *n)
 	free(n->sort_tmp);
 	free(n->w);
 	free(n->tok);
+	free(n->wb);
+	free(n->ws);
+	free(n->we);
 	free(n->masks);
 }
 
@@ -1573,9 +2010,10 @@ void hs_norm_free(hs_norm *n)
 	free(n);
 }
 
-int hs_norm_run(hs_norm *n, const char *text, size_t len)
+static int norm_run(hs_norm *n, const char *text, size_t len, bool fast)
 {
 	const unsigned char *t = (const unsigned char *)text;
+	int r;
 
 	if (!n)
 		return -1;
@@ -1589,12 +2027,35 @@ int hs_norm_run(hs_norm *n, const char *text, size_t len)
 	n->src_len = len;
 	if (!text)
 		t = (const unsigned char *)"";
-	if (find_masks(n, t, len) || fold_stage(n, t, len) || plain_stage(n) || terms_stage(n))
+	if (find_masks(n, t, len))
+		goto fail;
+	if (fast && all_ascii(t, len))
+		r = fold_stage_ascii(n, t, len);
+	else
+		r = fold_stage(n, t, len);
+	if (r || plain_stage(n))
+		goto fail;
+	/* an all-ASCII folded view is the plain view too (plain_stage) */
+	if (fast && n->fold_ascii && n->plain_alias)
+		r = terms_stage_ascii(n);
+	else
+		r = terms_stage(n);
+	if (r)
 		goto fail;
 	return 0;
 fail:
 	views_empty(n);
 	return -1;
+}
+
+int hs_norm_run(hs_norm *n, const char *text, size_t len)
+{
+	return norm_run(n, text, len, true);
+}
+
+int hs_norm_run_general(hs_norm *n, const char *text, size_t len)
+{
+	return norm_run(n, text, len, false);
 }
 
 static const nview *view_of(const hs_norm *n, hs_norm_view view)

@@ -21,6 +21,11 @@
  *     run masks nothing (the first can turn full-width forms into a URL or
  *     mention). terms is not checked (single-letter joining and repeat
  *     collapsing can cascade).
+ * On both texts also:
+ *   - fast path: hs_norm_run (which takes dedicated paths for all-ASCII
+ *     text and for an all-ASCII folded view) and hs_norm_run_general (the
+ *     general path only) give the same views byte for byte, the same maps
+ *     at every offset and the same mask count.
  * A broken invariant prints what and aborts.
  */
 #include <stdbool.h>
@@ -32,11 +37,12 @@
 #include <utf8proc.h>
 
 #include "rules/normalize.h"
+#include "rules/normalize_internal.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static hs_norm *norm, *norm2;
+static hs_norm *norm, *norm2, *norm_gen;
 static const hs_norm_view views[] = { HS_NORM_FOLDED, HS_NORM_PLAIN, HS_NORM_TERMS };
 
 static void fail(const char *what, int view, size_t off)
@@ -159,6 +165,31 @@ static void differential(const char *text, size_t len)
 	free(ref);
 }
 
+/* norm has just run on text: the general path must give the same. */
+NO_COVERAGE static void fast_vs_general(const char *text, size_t len)
+{
+	if (hs_norm_run_general(norm_gen, text, len) != 0)
+		fail("general run failed", -1, 0);
+	if (hs_norm_masked(norm) != hs_norm_masked(norm_gen) ||
+	    hs_norm_source_len(norm) != hs_norm_source_len(norm_gen))
+		fail("fast path: masks or source length differ", -1, 0);
+	for (int vi = 0; vi < 3; vi++) {
+		hs_norm_view v = views[vi];
+		size_t la, lb;
+		const char *a = hs_norm_text(norm, v, &la), *b = hs_norm_text(norm_gen, v, &lb);
+
+		if (la != lb || memcmp(a, b, la) != 0) {
+			fprintf(stderr, "fuzz_normalize: view %d: fast \"%s\" != general \"%s\"\n",
+			        (int)v, a, b);
+			abort();
+		}
+		for (size_t k = 0; k <= la + 1; k++)
+			if (hs_norm_map_start(norm, v, k) != hs_norm_map_start(norm_gen, v, k) ||
+			    hs_norm_map_end(norm, v, k) != hs_norm_map_end(norm_gen, v, k))
+				fail("fast path: maps differ", v, k);
+	}
+}
+
 static void idempotence(hs_norm_view v)
 {
 	size_t l, l2;
@@ -185,13 +216,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!norm) {
 		norm = hs_norm_new();
 		norm2 = hs_norm_new();
-		if (!norm || !norm2)
+		norm_gen = hs_norm_new();
+		if (!norm || !norm2 || !norm_gen)
 			abort();
 	}
 	/* as they are */
 	if (hs_norm_run(norm, text, size) != 0)
 		fail("run failed", -1, 0);
 	check(norm, data, size);
+	fast_vs_general(text, size);
 	/* repaired, as the workers would give them */
 	if (!hs_utf8_valid(text, size)) {
 		fixed = hs_utf8_repair(text, size, NULL);
@@ -202,6 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (hs_norm_run(norm, text, size) != 0)
 			fail("run failed", -1, 0);
 		check(norm, (const unsigned char *)text, size);
+		fast_vs_general(text, size);
 	}
 	differential(text, size);
 	idempotence(HS_NORM_FOLDED);

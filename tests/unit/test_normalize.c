@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "rules/normalize.h"
+#include "rules/normalize_internal.h"
 #include "utf8.h"
 
 static const hs_norm_view all_views[] = { HS_NORM_FOLDED, HS_NORM_PLAIN, HS_NORM_TERMS };
@@ -660,6 +661,175 @@ START_TEST(test_idempotent)
 }
 END_TEST
 
+/* ---- the ASCII paths against the general path ---------------------------------------- */
+
+/* Do two runs agree byte for byte: views, both maps at every offset (and
+ * one past the end), masks, source length? Returns NULL or what differs. */
+static const char *same_runs(const hs_norm *a, const hs_norm *b)
+{
+	if (hs_norm_masked(a) != hs_norm_masked(b))
+		return "masked";
+	if (hs_norm_source_len(a) != hs_norm_source_len(b))
+		return "source_len";
+	for (size_t vi = 0; vi < 3; vi++) {
+		hs_norm_view v = all_views[vi];
+		size_t la, lb;
+		const char *sa = hs_norm_text(a, v, &la), *sb = hs_norm_text(b, v, &lb);
+
+		if (la != lb || memcmp(sa, sb, la + 1) != 0)
+			return vi == 0 ? "folded" : vi == 1 ? "plain" : "terms";
+		for (size_t k = 0; k <= la + 1; k++)
+			if (hs_norm_map_start(a, v, k) != hs_norm_map_start(b, v, k) ||
+			    hs_norm_map_end(a, v, k) != hs_norm_map_end(b, v, k))
+				return vi == 0 ? "folded map" : vi == 1 ? "plain map" : "terms map";
+	}
+	return NULL;
+}
+
+static uint64_t diff_seed;
+
+static uint64_t diff_rnd(void)
+{
+	uint64_t z = (diff_seed += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Pieces the generated texts are made of: masks and near misses, numbers,
+ * obfuscations, single-letter chains, repeats, separators, controls. */
+static const char *const diff_pieces[] = {
+	"http://", "https://x.example/a_(b)", "HTTPS://EX.ORG/P?q=1.", "ftp://h", "a1+b://x",
+	"www.", "WWW.example.org/x)", "wwww.x.y", "@", "@a", "@Bob_1", "@a.b-c@in.st", "x@y",
+	"a@b.cd", "Foo.Bar@Baz.Qux", "mail@x", "@@", "h4te", "H4T3", "k1ll", "l33t", "1d10t",
+	"sc@m", "$cum", "$TSLA", "sh!t", "wow!!", "!!!", "h.a.t.e", "H A T E", "h-4-t-e",
+	"h_a_t_e", "h*a*t*e", "e.g", "u.s", "i a", "il y a", "hhh a t e", "x.y.z", "2026-05-16",
+	"10:30", "1.5", "3,14", "1/2", "1337", "3rd", "covid19", "mp3", "0", "1", "2", "3", "4",
+	"5", "7", "9", "aaa", "eeeee", "Schifffahrt", "need", "ooo", "a", "I", "x", "#StopHate",
+	"don't", "l'homme", " ", "  ", ".", "-", "_", "*", ",", ":", "/", "!", "$", "(", ")", "[",
+	"]", "\t", "\n", "\r\n", "\x01", "\x1f", "\x7f", "\"", "<", ">", "`", "{", "|", "\\",
+	"^", "~", "'", "?", ";",
+};
+
+/* A random ASCII text (NUL bytes included when with_nul) into buf (at
+ * least 600 bytes); returns its length. */
+static size_t diff_text(char *buf, bool with_nul)
+{
+	size_t n = 0;
+	unsigned parts = (unsigned)(diff_rnd() % 48), mode = (unsigned)(diff_rnd() % 4);
+	static const char obf_alpha[] = "aAeEhHtTiIsS0134578@$!. -_*:/,";
+
+	for (unsigned p = 0; p < parts && n < 500; p++) {
+		unsigned r = (unsigned)(diff_rnd() % 8);
+		if (mode == 0 || r == 0) {
+			/* random bytes: printable mostly, any ASCII sometimes */
+			unsigned k = 1 + (unsigned)(diff_rnd() % 8);
+			for (unsigned q = 0; q < k; q++) {
+				char c = diff_rnd() % 4 ? (char)(0x20 + diff_rnd() % 95)
+				                        : (char)(diff_rnd() % 128);
+				buf[n++] = c || with_nul ? c : ' ';
+			}
+		} else if (mode == 1 && r < 5) {
+			unsigned k = 1 + (unsigned)(diff_rnd() % 6);
+			for (unsigned q = 0; q < k; q++)
+				buf[n++] = obf_alpha[diff_rnd() % (sizeof(obf_alpha) - 1)];
+		} else {
+			const char *s = diff_pieces[diff_rnd() % (sizeof(diff_pieces) /
+			                                          sizeof(*diff_pieces))];
+			size_t sl = strlen(s);
+			memcpy(buf + n, s, sl);
+			n += sl;
+		}
+		if (diff_rnd() % 2)
+			buf[n++] = diff_rnd() % 5 ? ' ' : '.';
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+static void diff_one(hs_norm *a, hs_norm *b, const char *text, size_t len)
+{
+	const char *what;
+
+	ck_assert_int_eq(hs_norm_run(a, text, len), 0);
+	ck_assert_int_eq(hs_norm_run_general(b, text, len), 0);
+	what = same_runs(a, b);
+	if (what) {
+		char hex[2 * 700 + 1];
+		size_t hl = 0;
+		for (size_t i = 0; i < len && hl + 2 < sizeof(hex); i++)
+			hl += (size_t)snprintf(hex + hl, sizeof(hex) - hl, "%02x", (unsigned char)text[i]);
+		ck_abort_msg("fast path != general path (%s) on \"%s\" (hex %s)", what, text, hex);
+	}
+}
+
+START_TEST(test_ascii_fast_path)
+{
+	static const char *const fixed[] = {
+		"", " ", "a", "A", "\x01", "Hello World", "I hate h4te and H.A.T.E!!",
+		"see https://example.org/a_(b). and www.x.org, @alice, bob@mail.example",
+		"sc@m $cum $TSLA sh!t wow!! 1d10t l33t 2026-05-16 10:30 hateeeee sooo need",
+		"h a t e, il y a, e.g, u.s, x.y, h-4-t-e, h_a_t_e, hhh a t e, a.a.a.b",
+		"tab\there\nnew\r\nline\x7f del \x1f",
+	};
+	hs_norm *a = hs_norm_new(), *b = hs_norm_new();
+	char buf[700];
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
+		diff_one(a, b, fixed[i], strlen(fixed[i]));
+	/* with NUL bytes: a run over the text's real length */
+	diff_one(a, b, "a\0b c\0\0d", 8);
+	diff_seed = 0x6173636969ULL; /* "ascii" */
+	for (int it = 0; it < 200000; it++) {
+		bool with_nul = it % 8 == 0;
+		size_t len = diff_text(buf, with_nul);
+		diff_one(a, b, buf, len);
+		/* a run on one normaliser after another text, too */
+		if (it % 1000 == 0)
+			check_invariants(a, buf, len);
+	}
+	hs_norm_free(a);
+	hs_norm_free(b);
+}
+END_TEST
+
+/* Texts whose folded view is ASCII but the text is not (full-width
+ * letters, ligatures, soft hyphen, sharp s, ...): the ASCII terms path. */
+START_TEST(test_ascii_folded_path)
+{
+	static const char *const extra[] = {
+		"\xef\xbd\x88\xef\xbd\x94\xef\xbd\x94\xef\xbd\x90://x", /* full-width http */
+		"\xef\xac\x81", "\xc2\xad", "\xc3\x9f", "\xe2\x84\xa2", "\xe2\x80\xa6", "\xc2\xb2",
+		"\xe2\x80\x8b", "\xef\xbc\xa8\xef\xbc\x94", "\xc3\xa9", "\xe2\x80\x99",
+		"\xf0\x9f\x94\xa5", "\xff",
+	};
+	hs_norm *a = hs_norm_new(), *b = hs_norm_new();
+	char buf[700];
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	diff_seed = 0x666f6c646564ULL; /* "folded" */
+	for (int it = 0; it < 50000; it++) {
+		size_t len = diff_text(buf, false);
+		unsigned k = 1 + (unsigned)(diff_rnd() % 4);
+		for (unsigned q = 0; q < k; q++) {
+			const char *x = extra[diff_rnd() % (sizeof(extra) / sizeof(*extra))];
+			size_t xl = strlen(x), at = len ? (size_t)(diff_rnd() % (len + 1)) : 0;
+			if (len + xl >= sizeof(buf))
+				break;
+			memmove(buf + at + xl, buf + at, len - at + 1);
+			memcpy(buf + at, x, xl);
+			len += xl;
+		}
+		diff_one(a, b, buf, len);
+	}
+	hs_norm_free(a);
+	hs_norm_free(b);
+}
+END_TEST
+
 static Suite *normalize_suite(void)
 {
 	Suite *s = suite_create("normalize");
@@ -688,6 +858,12 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, test_pathological);
 	tcase_add_test(tc, test_reuse);
 	tcase_add_test(tc, test_idempotent);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fast");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_ascii_fast_path);
+	tcase_add_test(tc, test_ascii_folded_path);
 	suite_add_tcase(s, tc);
 	return s;
 }
