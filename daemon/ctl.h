@@ -45,6 +45,11 @@ hs_store *ctl_open_store(hs_ctl *c, int *status);
 void ctl_print_cell(FILE *f, const char *s, int width);
 /* One RFC 4180 CSV field. */
 void ctl_csv_field(FILE *f, const char *s, int last);
+/* A post sink (it takes ownership) that prints each post as one NDJSON
+ * line, for hearsayctl parse and fetch; ctl_posts_printed counts them. */
+typedef struct hs_post hs_post;
+int ctl_print_post_ndjson(void *ud, hs_post *post);
+extern size_t ctl_posts_printed;
 /* GET BASE/api/v1/stats (ctl_stats.c); NULL, with a message, if hearsayd
  * does not answer. */
 json_t *ctl_fetch_stats(const char *base);

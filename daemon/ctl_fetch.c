@@ -25,23 +25,6 @@
 #include "timeutil.h"
 #include "wsclient.h"
 
-static size_t n_printed;
-
-static int print_post(void *ud, hs_post *post)
-{
-	json_t *o = hs_post_to_json(post);
-	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	(void)ud;
-	if (s) {
-		puts(s);
-		n_printed++;
-	}
-	free(s);
-	json_decref(o);
-	hs_post_free(post); /* the sink owns the post */
-	return 0;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hearsayctl [-c CONFIG] fetch [--max-requests N] [--seconds S] SOURCE\n"
@@ -70,7 +53,7 @@ static int run_http(hs_poll_src *p, int max_requests)
 			return i == 0 ? 1 : 0; /* the collector had nothing (more) to ask */
 		CURLcode res = curl_easy_perform(e);
 		hs_poll_done(p, e, res, hs_mono_us()); /* frees e; logs failures */
-		hs_poll_flush(p, print_post, NULL);
+		hs_poll_flush(p, ctl_print_post_ndjson, NULL);
 		if (hs_poll_failures(p))
 			return 1;
 		if (!hs_poll_wants_more(p, hs_mono_us()))
@@ -89,7 +72,7 @@ static int run_stream(hs_poll_src *p, double seconds, hs_errs *errs)
 	hs_poll_set_streams(p, w);
 	while (hs_mono_us() < end) {
 		hs_poll_stream_step(p, hs_mono_us());
-		hs_poll_flush(p, print_post, NULL);
+		hs_poll_flush(p, ctl_print_post_ndjson, NULL);
 		if (hs_poll_wants_more(p, hs_mono_us()))
 			run_http(p, 1); /* e.g. the backfill a stream asks for when it opens */
 		nap_ms(50);
@@ -158,7 +141,7 @@ int ctl_fetch(hs_ctl *c, int argc, char **argv)
 		rc = run_http(p, max_requests);
 	if (rc == 0 && hs_poll_has_stream(p) && seconds > 0)
 		rc = run_stream(p, seconds, &errs);
-	fprintf(stderr, "hearsayctl: %zu post(s) from %s\n", n_printed, sc->name);
+	fprintf(stderr, "hearsayctl: %zu post(s) from %s\n", ctl_posts_printed, sc->name);
 	goto out;
 bad_usage:
 	usage(stderr);

@@ -17,19 +17,6 @@
 #include "timeutil.h"
 #include "ytree.h"
 
-static int print_post(void *ud, hs_post *post)
-{
-	json_t *o = hs_post_to_json(post);
-	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	(void)ud;
-	if (s)
-		puts(s);
-	free(s);
-	json_decref(o);
-	hs_post_free(post);
-	return 0;
-}
-
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -81,7 +68,7 @@ static int parse_frames(const hs_collector *col, void *state, const char *name,
 		if (len) {
 			p[len] = '\0';
 			lines++;
-			int n = hs_poll_parse_frame(col, state, "parse", p, len, print_post, NULL);
+			int n = hs_poll_parse_frame(col, state, "parse", p, len, ctl_print_post_ndjson, NULL);
 			if (n < 0) {
 				bad++;
 				fprintf(stderr, "hearsayctl: %s:%zu: the %s collector could not use this frame\n",
@@ -187,7 +174,7 @@ int ctl_parse(hs_ctl *c, int argc, char **argv)
 	char fileurl[4096];
 	snprintf(fileurl, sizeof(fileurl), "file://%s", argv[optind]);
 	int n = hs_poll_parse_body(col, state, "parse", body, blen, url ? url : fileurl, ctype,
-	                           print_post, NULL);
+	                           ctl_print_post_ndjson, NULL);
 	if (n < 0) {
 		fprintf(stderr, "hearsayctl: the %s collector could not parse %s\n", name, argv[optind]);
 		goto out;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "postjson.h"
 #include "store.h"
 
 static hs_config *ctl_config(hs_ctl *c)
@@ -133,5 +134,22 @@ int ctl_format_arg(hs_ctl *c, const char *arg)
 		c->format = CTL_CSV;
 		return 1;
 	}
+	return 0;
+}
+
+size_t ctl_posts_printed;
+
+int ctl_print_post_ndjson(void *ud, hs_post *post)
+{
+	json_t *o = hs_post_to_json(post);
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	(void)ud;
+	if (s) {
+		puts(s);
+		ctl_posts_printed++;
+	}
+	free(s);
+	json_decref(o);
+	hs_post_free(post); /* the sink owns the post */
 	return 0;
 }

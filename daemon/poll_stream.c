@@ -61,11 +61,8 @@ static void stream_state(hs_poll_src *p, bool up, const char *why)
 
 static void stream_failed(hs_poll_src *p, int64_t now, const char *why)
 {
-	int shift = p->ws_failures < 10 ? p->ws_failures : 10;
-	int64_t backoff = HS_WS_BACKOFF_MIN_US << shift;
-	if (backoff > HS_WS_BACKOFF_MAX_US)
-		backoff = HS_WS_BACKOFF_MAX_US;
-	backoff = (int64_t)((double)backoff * (0.5 + hs_poll_jitter() * 0.5));
+	int64_t backoff = hs_poll_backoff_us(HS_WS_BACKOFF_MIN_US, p->ws_failures,
+	                                     HS_WS_BACKOFF_MAX_US);
 	p->ws_failures++;
 	if (p->ws_failures == 1 || p->ws_failures % 10 == 0) /* logged, then counted */
 		hs_log_warn("source %s: stream: %s (failure %d; reconnecting in %.1fs)", p->cfg->name,

@@ -429,13 +429,18 @@ static long ratelimit_wait_s(const hs_http_response *r)
 
 /* kind: the libcurl error code, 1000 + an HTTP status, or 2000 for a
  * response the plugin could not parse. */
+int64_t hs_poll_backoff_us(int64_t base, int failures, int64_t cap)
+{
+	int64_t b = base << (failures < 12 ? failures : 12);
+	if (b > cap)
+		b = cap;
+	return (int64_t)((double)b * (0.5 + hs_poll_jitter() * 0.5));
+}
+
 static void fail(hs_poll_src *p, int64_t now, int kind, const char *why, long wait_s)
 {
 	/* the poll interval, doubling per consecutive failure, at most 1 h */
-	int64_t backoff = p->cfg->interval_us << (p->failures < 12 ? p->failures : 12);
-	if (backoff > HS_BACKOFF_MAX_US)
-		backoff = HS_BACKOFF_MAX_US;
-	backoff = (int64_t)((double)backoff * (0.5 + hs_poll_jitter() * 0.5));
+	int64_t backoff = hs_poll_backoff_us(p->cfg->interval_us, p->failures, HS_BACKOFF_MAX_US);
 	if (wait_s >= 0 && wait_s * 1000000LL > backoff)
 		backoff = (wait_s > 86400 ? 86400 : wait_s) * 1000000LL;
 	p->failures++;

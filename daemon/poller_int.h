@@ -79,6 +79,9 @@ void hs_poll_take_cursor(hs_poll_src *p);
 /* After a callback that emitted posts from index `before` on: the cursor
  * rides on the last of them, so the store persists it with them. */
 void hs_poll_attach_cursor(hs_poll_src *p, size_t before);
+/* base doubled per earlier failure (failures: how many before this one),
+ * at most cap, then jittered down to between half and all of it. */
+int64_t hs_poll_backoff_us(int64_t base, int failures, int64_t cap);
 /* A uniform random number in [0, 1) for jitter. */
 double hs_poll_jitter(void);
 
