@@ -116,6 +116,7 @@ struct hs_norm {
 	int32_t prev_cp;  /* last code point added by the fold stage, -1 if none */
 	bool fold_ascii;  /* the folded view is all ASCII */
 	bool plain_alias; /* the plain view is the folded view */
+	bool maps_ok;     /* the maps belong to the views (see hs_norm_run_views) */
 	wcp *w;
 	size_t w_cap;
 	tok *tok;
@@ -483,30 +484,47 @@ static const unsigned char mask_trigger[256] = {
 	['@'] = 1, [':'] = 1, ['w'] = 1, ['W'] = 1,
 };
 
-static int find_masks(hs_norm *n, const unsigned char *t, size_t len)
+#define SW_ONES 0x0101010101010101ULL
+#define SW_HIGH 0x8080808080808080ULL
+
+/* The high bit of each byte of v that is 0 (exact, unlike the usual
+ * (v - 0x01..) & ~v & 0x80.. test, which can flag a byte above a 0). */
+static inline uint64_t sw_zero(uint64_t v)
+{
+	return ~(((v & ~SW_HIGH) + ~SW_HIGH) | v) & SW_HIGH;
+}
+
+/* fast: skip bytes that cannot start a mask with the word-at-a-time test
+ * (hs_norm_run_general does not, so the differential tests check it). */
+static int find_masks(hs_norm *n, const unsigned char *t, size_t len, bool fast)
 {
 	size_t i = 0, floor = 0;
 
 	n->nmasks = 0;
 	for (;;) {
-		size_t st, en = 0;
-		/* skip 8 bytes at a time while none is '@', ':', 'w' or 'W' (only
-		 * a filter: (x - 0x01..) & ~x & 0x80.. is non-zero exactly when some
-		 * byte of x is 0, that is some byte of v is the trigger) */
-		while (i + 8 <= len) {
-			uint64_t v, x, y, z;
+		size_t st, en = 0, from = i;
+		/* skip bytes 7 at a time while 8 of them hold no '@', no ':' and
+		 * no "w." / "W." (the end of "www."). (x - 0x01..) & ~x & 0x80..
+		 * is non-zero exactly when some byte of x is 0; for the pair the
+		 * exact per-byte zero test is needed. On a hit, back up 3 bytes,
+		 * to the first 'w' of a "www." whose '.' was found. */
+		while (fast && i + 8 <= len) {
+			uint64_t v, x, y, w, d;
 			memcpy(&v, t + i, 8);
 			x = v ^ 0x4040404040404040ULL;                         /* '@' */
 			y = v ^ 0x3A3A3A3A3A3A3A3AULL;                         /* ':' */
-			z = (v | 0x2020202020202020ULL) ^ 0x7777777777777777ULL; /* w W */
 			if (((x - 0x0101010101010101ULL) & ~x) & 0x8080808080808080ULL)
 				break;
 			if (((y - 0x0101010101010101ULL) & ~y) & 0x8080808080808080ULL)
 				break;
-			if (((z - 0x0101010101010101ULL) & ~z) & 0x8080808080808080ULL)
+			w = sw_zero((v | 0x2020202020202020ULL) ^ 0x7777777777777777ULL); /* w W */
+			d = sw_zero(v ^ 0x2E2E2E2E2E2E2E2EULL);                          /* . */
+			if (w & (d >> 8))
 				break;
-			i += 8;
+			i += 7;
 		}
+		if (i > from)
+			i = i - from >= 3 ? i - 3 : from;
 		while (i < len && !mask_trigger[t[i]])
 			i++;
 		if (i >= len)
@@ -1957,6 +1975,217 @@ static int terms_stage_ascii(hs_norm *n)
 	return 0;
 }
 
+
+/* ---- views without maps (hs_norm_run_views) ---------------------------------- */
+
+/* The folded view of an all-ASCII text without maps: the same bytes as
+ * fold_stage_ascii writes. */
+static int fold_views_ascii(hs_norm *n, const unsigned char *t, size_t len)
+{
+	nview *v = &n->v[HS_NORM_FOLDED];
+	char *buf;
+	size_t i = 0, o = 0;
+
+	v->len = 0;
+	if (view_reserve(v, len + 8))
+		return -1;
+	buf = v->buf;
+	for (size_t mi = 0; mi <= n->nmasks; mi++) {
+		size_t stop = mi < n->nmasks ? n->masks[mi].s : len;
+		/* 8 bytes at a time (all < 0x80, so no byte carries into the
+		 * next): A-Z get 0x20 added, NUL becomes a space (0x20) */
+		for (; i + 8 <= stop; i += 8, o += 8) {
+			const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+			uint64_t x, ge_a, gt_z, nz;
+			memcpy(&x, t + i, 8);
+			ge_a = x + ones * (0x80 - 'A');
+			gt_z = x + ones * (0x80 - 'Z' - 1);
+			nz = x + ones * 0x7F;
+			x |= (((ge_a ^ gt_z) & high) | (~nz & high)) >> 2;
+			memcpy(buf + o, &x, 8);
+		}
+		for (; i < stop; i++, o++) {
+			unsigned c = t[i];
+			buf[o] = (char)(c + (((c - 'A' < 26u) | (c == 0)) << 5));
+		}
+		if (mi < n->nmasks) {
+			buf[o++] = ' ';
+			i = n->masks[mi].e;
+		}
+	}
+	memset(buf + o, 0, 9); /* the NUL and 8 zero bytes for terms_views_ascii */
+	v->len = o;
+	n->fold_ascii = true;
+	n->plain_alias = true;
+	return 0;
+}
+
+/* A chain of one-character words in the making (see terms_join_ascii):
+ * its length, separator, and how many of its words are letters and
+ * letters other than a e i o u y. */
+typedef struct achain {
+	size_t len;
+	int32_t c;
+	unsigned letters, strong;
+	unsigned char last; /* its last word's character */
+} achain;
+
+static inline bool achain_joins(const achain *ch)
+{
+	if (ch->len >= 3)
+		return ch->letters >= 2 && (ch->c != ' ' || ch->strong >= 2);
+	return ch->len == 2 && ch->letters == 2 && ch->c == '.';
+}
+
+static inline void achain_start(achain *ch, unsigned char x)
+{
+	ch->len = 1;
+	ch->c = 0;
+	ch->letters = ACLS(x) == K_LET;
+	ch->strong = ch->letters && !weak_letter(x);
+	ch->last = x;
+}
+
+static inline void achain_add(achain *ch, unsigned char x, int32_t c)
+{
+	ch->len++;
+	ch->c = c;
+	if (ACLS(x) == K_LET) {
+		ch->letters++;
+		if (!weak_letter(x))
+			ch->strong++;
+	}
+	ch->last = x;
+}
+
+/* The terms view of an all-ASCII folded view without maps, for the common
+ * case only: no word that mixes letters with digits, '@', '$' or '!' (a
+ * possible obfuscation), no '@' '$' next to a word, no '!' before a word
+ * character, no letter repeated 3 times, no chain of one-character words
+ * that terms_join_ascii would join. Returns 0 with the view built, 1 when
+ * the text is not that simple (the caller takes the full path), -1 on out
+ * of memory. What it builds is byte for byte what terms_stage_ascii
+ * builds (a differential unit test holds it to that). */
+static int terms_views_ascii(hs_norm *n)
+{
+	const nview *src = &n->v[HS_NORM_FOLDED];
+	nview *out = &n->v[HS_NORM_TERMS];
+	const unsigned char *b = (const unsigned char *)src->buf;
+	size_t len = src->len, o = 0, wstart = 0, sep_n = 0;
+	int32_t sep_c = 0;
+	bool open = false, has_let = false, has_dig = false;
+	achain ch = { 0, 0, 0, 0, 0 };
+	char *ob;
+
+	out->len = 0;
+	if (view_reserve(out, len + 2 + 8))
+		return -1;
+	ob = out->buf;
+	ob[o++] = ' ';
+	for (size_t i = 0; i <= len; i++) {
+		unsigned char c = i < len ? b[i] : ' ';
+		uint8_t k = ACLS(c);
+
+		if (k == K_LET || k == K_DIG) {
+			if (!open) {
+				open = true;
+				has_let = has_dig = false;
+				wstart = o;
+			}
+			if (k == K_LET) {
+				/* the whole run of letters, 8 bytes at a time (the
+				 * folded view has 8 zero bytes after its end, and
+				 * the terms view room for 8 more) */
+				unsigned char p1 = 0, p2 = 0;
+				if (has_dig)
+					return 1;
+				has_let = true;
+				if (o > wstart) {
+					p1 = (unsigned char)ob[o - 1];
+					if (o - wstart >= 2)
+						p2 = (unsigned char)ob[o - 2];
+				}
+				for (;;) {
+					uint64_t x, letters, tri;
+					size_t run;
+					memcpy(&x, b + i, 8);
+					letters = ((x + SW_ONES * (0x80 - 'a')) ^
+					           (x + SW_ONES * (0x80 - 'z' - 1))) & SW_HIGH;
+					run = ~letters & SW_HIGH
+					              ? (size_t)__builtin_ctzll(~letters & SW_HIGH) >> 3
+					              : 8;
+					/* a letter equal to the two before it: inside
+					 * the chunk, or with the letters before it */
+					tri = sw_zero(x ^ (x << 8)) & sw_zero(x ^ (x << 16));
+					if (run < 8)
+						tri &= (1ULL << (8 * run)) - 1;
+					if (tri)
+						return 1;
+					if (run >= 1 && (unsigned char)x == p1 &&
+					    (p1 == p2 || (run >= 2 && (unsigned char)(x >> 8) == p1)))
+						return 1;
+					memcpy(ob + o, &x, 8);
+					o += run;
+					i += run;
+					if (run < 8)
+						break;
+					p1 = (unsigned char)(x >> 56);
+					p2 = (unsigned char)(x >> 48);
+				}
+				i--; /* the loop's i++ takes it to the byte after the run */
+			} else {
+				if (has_let)
+					return 1;
+				has_dig = true;
+				ob[o++] = (char)c;
+			}
+			continue;
+		}
+		if (k == K_OBF) {
+			bool next_word = i + 1 < len &&
+			                 (ACLS(b[i + 1]) == K_LET || ACLS(b[i + 1]) == K_DIG);
+			if (next_word || (c != '!' && open))
+				return 1;
+		}
+		if (open && has_dig && num_punct(c) && i + 1 < len && ACLS(b[i + 1]) == K_DIG) {
+			ob[o++] = (char)c;
+			continue;
+		}
+		if (open) {
+			/* the word ob[wstart..o) is complete */
+			bool single = o - wstart == 1 &&
+			              (has_let || obf_letter((unsigned char)ob[wstart]));
+			unsigned char x = (unsigned char)ob[wstart];
+			if (ch.len && single && sep_n == 1 && chain_sep(sep_c) &&
+			    (ch.len == 1 || ch.c == sep_c)) {
+				achain_add(&ch, x, sep_c);
+			} else {
+				if (ch.len && achain_joins(&ch))
+					return 1;
+				if (ch.len >= 2 && single && sep_n == 1 && chain_sep(sep_c)) {
+					unsigned char last = ch.last;
+					achain_start(&ch, last);
+					achain_add(&ch, x, sep_c);
+				} else if (single) {
+					achain_start(&ch, x);
+				} else {
+					ch.len = 0;
+				}
+			}
+			ob[o++] = ' ';
+			open = false;
+			sep_n = 0;
+		}
+		sep_n++;
+		sep_c = c;
+	}
+	if (ch.len && achain_joins(&ch))
+		return 1;
+	ob[o] = '\0';
+	out->len = o;
+	return 0;
+}
+
 #undef ACLS
 
 /* ---- public API -------------------------------------------------------------------- */
@@ -1983,6 +2212,8 @@ static void release(hs_norm *n)
 
 static void views_empty(hs_norm *n)
 {
+	n->maps_ok = false;
+	n->fold_ascii = false;
 	for (int i = 0; i < 3; i++) {
 		n->v[i].len = 0;
 		if (n->v[i].buf)
@@ -2027,7 +2258,7 @@ static int norm_run(hs_norm *n, const char *text, size_t len, bool fast)
 	n->src_len = len;
 	if (!text)
 		t = (const unsigned char *)"";
-	if (find_masks(n, t, len))
+	if (find_masks(n, t, len, fast))
 		goto fail;
 	if (fast && all_ascii(t, len))
 		r = fold_stage_ascii(n, t, len);
@@ -2042,6 +2273,7 @@ static int norm_run(hs_norm *n, const char *text, size_t len, bool fast)
 		r = terms_stage(n);
 	if (r)
 		goto fail;
+	n->maps_ok = true;
 	return 0;
 fail:
 	views_empty(n);
@@ -2051,6 +2283,41 @@ fail:
 int hs_norm_run(hs_norm *n, const char *text, size_t len)
 {
 	return norm_run(n, text, len, true);
+}
+
+int hs_norm_run_views(hs_norm *n, const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	int r;
+
+	if (!n || (!text && len) || len >= UINT32_MAX || len > NORM_KEEP_BYTES || n->big ||
+	    !all_ascii(t, len))
+		return norm_run(n, text, len, true);
+	if (!text)
+		t = (const unsigned char *)"";
+	n->src_len = len;
+	n->maps_ok = false;
+	if (find_masks(n, t, len, true) || fold_views_ascii(n, t, len))
+		goto fail;
+	r = terms_views_ascii(n);
+	if (r < 0)
+		goto fail;
+	if (r > 0) /* not the simple case: the full path, maps and all */
+		return norm_run(n, text, len, true);
+	return 0;
+fail:
+	views_empty(n);
+	return -1;
+}
+
+bool hs_norm_simple(const hs_norm *n)
+{
+	return n && !n->maps_ok && n->fold_ascii;
+}
+
+bool hs_norm_has_maps(const hs_norm *n)
+{
+	return n && n->maps_ok;
 }
 
 int hs_norm_run_general(hs_norm *n, const char *text, size_t len)
@@ -2091,6 +2358,141 @@ const char *hs_norm_terms(const hs_norm *n, size_t *len)
 	return hs_norm_text(n, HS_NORM_TERMS, len);
 }
 
+/* ---- maps on demand, after hs_norm_run_views took the map-free path ----
+ * The folded view is then the text lowercased with each mask one space,
+ * and the terms view is the folded view's words in order, byte for byte,
+ * between single spaces (terms_views_ascii), so both maps follow from a
+ * walk over the views (O(length) per call; asked only for hits). */
+
+/* Folded byte o (< len) -> original span [*s, *e). */
+static void lazy_fold_char(const hs_norm *n, size_t o, uint32_t *s, uint32_t *e)
+{
+	size_t shift = 0; /* original bytes minus folded bytes before o */
+
+	for (size_t mi = 0; mi < n->nmasks; mi++) {
+		size_t at = n->masks[mi].s - shift; /* the mask's space in folded */
+		if (at > o)
+			break;
+		if (at == o) {
+			*s = n->masks[mi].s;
+			*e = n->masks[mi].e;
+			return;
+		}
+		shift += n->masks[mi].e - n->masks[mi].s - 1;
+	}
+	*s = (uint32_t)(o + shift);
+	*e = (uint32_t)(o + shift + 1);
+}
+
+static inline bool lazy_word_byte(const unsigned char *b, size_t len, size_t i)
+{
+	uint8_t k = ascii_class[b[i] & 0x7F];
+
+	if (k == K_LET || k == K_DIG)
+		return true;
+	/* . , : / - between two digits */
+	return i > 0 && i + 1 < len && num_punct(b[i]) && ascii_class[b[i - 1] & 0x7F] == K_DIG &&
+	       ascii_class[b[i + 1] & 0x7F] == K_DIG;
+}
+
+/* Terms byte t of a map-free run: *word is whether it is a word byte; then
+ * *fi is its folded index; for a space, *prev_e / *next_s are the folded
+ * end of the word before and the folded start of the word after (-1: none). */
+static void lazy_terms_locate(const hs_norm *n, size_t t, bool *word, size_t *fi,
+                              long *prev_e, long *next_s)
+{
+	const nview *f = &n->v[HS_NORM_FOLDED], *tv = &n->v[HS_NORM_TERMS];
+	const unsigned char *fb = (const unsigned char *)f->buf;
+	const unsigned char *tb = (const unsigned char *)tv->buf;
+	size_t fi_ = 0, ti = 0, flen = f->len;
+
+	*word = false;
+	*fi = 0;
+	*prev_e = -1;
+	*next_s = -1;
+	/* walk both views word by word */
+	for (;;) {
+		size_t ws, we;
+		while (fi_ < flen && !lazy_word_byte(fb, flen, fi_))
+			fi_++;
+		/* ti is at a space of terms (the one before the next word) */
+		if (fi_ >= flen) {
+			return; /* t is the trailing space (or beyond) */
+		}
+		ws = fi_;
+		while (fi_ < flen && lazy_word_byte(fb, flen, fi_))
+			fi_++;
+		we = fi_;
+		if (t == ti) { /* the space before this word */
+			*next_s = (long)ws;
+			return;
+		}
+		ti++; /* past the space */
+		if (t < ti + (we - ws)) {
+			*word = true;
+			*fi = ws + (t - ti);
+			return;
+		}
+		ti += we - ws;
+		*prev_e = (long)we;
+		(void)tb;
+	}
+}
+
+static size_t lazy_map_start(const hs_norm *n, hs_norm_view view, size_t off)
+{
+	uint32_t s, e;
+	bool word;
+	size_t fi;
+	long pe, ns;
+
+	if (view != HS_NORM_TERMS) {
+		lazy_fold_char(n, off, &s, &e);
+		return s;
+	}
+	lazy_terms_locate(n, off, &word, &fi, &pe, &ns);
+	if (word) {
+		lazy_fold_char(n, fi, &s, &e);
+		return s;
+	}
+	if (ns >= 0) {
+		lazy_fold_char(n, (size_t)ns, &s, &e);
+		return s;
+	}
+	if (pe > 0) { /* the trailing space: the last word's end */
+		lazy_fold_char(n, (size_t)pe - 1, &s, &e);
+		return e;
+	}
+	return 0;
+}
+
+static size_t lazy_map_end(const hs_norm *n, hs_norm_view view, size_t off)
+{
+	uint32_t s, e;
+	bool word;
+	size_t fi;
+	long pe, ns;
+
+	if (view != HS_NORM_TERMS) {
+		lazy_fold_char(n, off - 1, &s, &e);
+		return e;
+	}
+	lazy_terms_locate(n, off - 1, &word, &fi, &pe, &ns);
+	if (word) {
+		lazy_fold_char(n, fi, &s, &e);
+		return e;
+	}
+	if (pe > 0) {
+		lazy_fold_char(n, (size_t)pe - 1, &s, &e);
+		return e;
+	}
+	if (ns >= 0) { /* the leading space: the first word's start */
+		lazy_fold_char(n, (size_t)ns, &s, &e);
+		return s;
+	}
+	return 0;
+}
+
 size_t hs_norm_map_start(const hs_norm *n, hs_norm_view view, size_t off)
 {
 	const nview *v = view_of(n, view);
@@ -2099,6 +2501,8 @@ size_t hs_norm_map_start(const hs_norm *n, hs_norm_view view, size_t off)
 		return 0;
 	if (off >= v->len)
 		return n->src_len;
+	if (!n->maps_ok)
+		return lazy_map_start(n, view == HS_NORM_PLAIN ? HS_NORM_FOLDED : view, off);
 	return v->ms[off];
 }
 
@@ -2110,6 +2514,8 @@ size_t hs_norm_map_end(const hs_norm *n, hs_norm_view view, size_t off)
 		return 0;
 	if (off > v->len)
 		off = v->len;
+	if (!n->maps_ok)
+		return lazy_map_end(n, view == HS_NORM_PLAIN ? HS_NORM_FOLDED : view, off);
 	return v->me[off - 1];
 }
 

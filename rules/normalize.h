@@ -125,6 +125,7 @@
 #ifndef HS_NORMALIZE_H
 #define HS_NORMALIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -149,6 +150,26 @@ void hs_norm_free(hs_norm *n);
  * -1 (with every view empty) on out of memory, if n is NULL, if text is NULL
  * with len > 0, or if len >= 4 GiB (maps are 32-bit). */
 int hs_norm_run(hs_norm *n, const char *text, size_t len);
+
+/* The same views as hs_norm_run, made faster where that is possible by
+ * not building the maps: for an all-ASCII text without obfuscated words,
+ * runs of repeated letters or chains of single letters (most posts in
+ * Latin-script languages without accents) the views are built without
+ * maps, and each map query below walks the views instead (O(length) per
+ * call, which is fine for mapping hits back, not for mapping every
+ * byte); hs_norm_has_maps() then says false. For any other text this is
+ * hs_norm_run. Views and map answers are exactly those of hs_norm_run
+ * (a differential unit test holds it to that). Same return values as
+ * hs_norm_run. */
+int hs_norm_run_views(hs_norm *n, const char *text, size_t len);
+/* Whether the last run built its maps up front (hs_norm_run always does);
+ * if not, the map functions compute them on demand. */
+bool hs_norm_has_maps(const hs_norm *n);
+/* Whether the last run took that simple path: the text is ASCII, the
+ * folded view is it lowercased (masks one space each) and the terms view
+ * holds exactly the folded view's words (runs of letters or of digits,
+ * with . , : / - between digits), unchanged and in order. */
+bool hs_norm_simple(const hs_norm *n);
 
 /* The views of the last run: NUL-terminated, no other NUL byte, valid
  * UTF-8; *len (if len is not NULL) gets the length without the NUL.

@@ -28,7 +28,7 @@ typedef struct pf_build {
 	hs_ruleset *rs;
 	hs_prefilter *pf;
 	hs_norm *nz;
-	hs_ac_builder *bt, *br;
+	hs_ac_builder *bt, *br, *bs, *bx; /* terms, regex, simple, rest */
 	size_t n_lits, cap_lits;
 	hs_errs *errs;
 	bool oom;
@@ -57,7 +57,41 @@ static void warn(hs_ruleset *rs, const hs_rule *r, const hs_pattern *p, const ch
 	rs->warnings[rs->n_warnings++] = line; /* the set owns it */
 }
 
-/* Record literal text[0..len) of pattern p in automaton b. */
+static inline bool ascii_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* Lowercase ASCII letters and digits, with single spaces between them and
+ * at most one space at either end (a separator in the folded view is a
+ * single space in the terms view, and every word there has a space on
+ * both sides). */
+static bool word_literal(const char *t, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	bool alnum = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (ascii_alnum(u[i])) {
+			alnum = true;
+			continue;
+		}
+		if (u[i] != ' ' || (i > 0 && u[i - 1] == ' '))
+			return false;
+	}
+	return alnum;
+}
+
+static bool ascii_literal(const char *t, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)t[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/* Record literal text[0..len) of pattern p in automaton b (B->bt for a
+ * terms literal, B->br for a regex literal), and in B->bs or B->bx. */
 static int add_lit(pf_build *B, hs_ac_builder *b, hs_pattern *p, const char *text, size_t len)
 {
 	hs_prefilter *pf = B->pf;
@@ -72,6 +106,10 @@ static int add_lit(pf_build *B, hs_ac_builder *b, hs_pattern *p, const char *tex
 		if (!nl2)
 			return -1;
 		pf->lit_len = nl2;
+		uint8_t *nk = realloc(pf->lit_terms, nc * sizeof(*nk));
+		if (!nk)
+			return -1;
+		pf->lit_terms = nk;
 		B->cap_lits = nc;
 	}
 	nl = realloc(p->lits, (p->n_lits + 1) * sizeof(*nl));
@@ -83,8 +121,17 @@ static int add_lit(pf_build *B, hs_ac_builder *b, hs_pattern *p, const char *tex
 	p->lits[p->n_lits++] = copy; /* the pattern owns it */
 	if (hs_ac_add(b, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0)
 		return -1;
+	/* the automata for fields on the simple path (see hs_prefilter) */
+	if (b == B->bt || word_literal(text, len)) {
+		if (hs_ac_add(B->bs, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0)
+			return -1;
+	} else if (ascii_literal(text, len)) {
+		if (hs_ac_add(B->bx, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0)
+			return -1;
+	}
 	pf->lit_pat[B->n_lits] = p->id;
 	pf->lit_len[B->n_lits] = (uint32_t)len;
+	pf->lit_terms[B->n_lits] = b == B->bt;
 	B->n_lits++;
 	return 0;
 }
@@ -244,7 +291,7 @@ static int build_rule(pf_build *B, uint32_t ri, uint32_t *next_id)
 
 int hs_prefilter_build(hs_ruleset *rs, hs_errs *errs)
 {
-	pf_build B = { rs, NULL, NULL, NULL, NULL, 0, 0, errs, false };
+	pf_build B = { rs, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, errs, false };
 	size_t before = hs_errs_count(errs);
 	uint32_t n_pats = 0, next = 0;
 
@@ -254,7 +301,9 @@ int hs_prefilter_build(hs_ruleset *rs, hs_errs *errs)
 	B.nz = hs_norm_new();
 	B.bt = hs_ac_builder_new();
 	B.br = hs_ac_builder_new();
-	if (!B.pf || !B.nz || !B.bt || !B.br)
+	B.bs = hs_ac_builder_new();
+	B.bx = hs_ac_builder_new();
+	if (!B.pf || !B.nz || !B.bt || !B.br || !B.bs || !B.bx)
 		goto oom;
 	B.pf->n_pats = n_pats;
 	B.pf->pats = calloc(n_pats ? n_pats : 1, sizeof(*B.pf->pats));
@@ -266,10 +315,13 @@ int hs_prefilter_build(hs_ruleset *rs, hs_errs *errs)
 			goto oom;
 	B.pf->terms = hs_ac_build(B.bt);
 	B.pf->regex = hs_ac_build(B.br);
-	B.bt = B.br = NULL; /* consumed */
-	if (!B.pf->terms || !B.pf->regex)
+	B.pf->simple = hs_ac_build(B.bs);
+	B.pf->rest = hs_ac_build(B.bx);
+	B.bt = B.br = B.bs = B.bx = NULL; /* consumed */
+	if (!B.pf->terms || !B.pf->regex || !B.pf->simple || !B.pf->rest)
 		goto oom;
-	B.pf->memory = hs_ac_memory(B.pf->terms) + hs_ac_memory(B.pf->regex);
+	B.pf->memory = hs_ac_memory(B.pf->terms) + hs_ac_memory(B.pf->regex) +
+	               hs_ac_memory(B.pf->simple) + hs_ac_memory(B.pf->rest);
 	hs_norm_free(B.nz);
 	rs->pf = B.pf;
 	return hs_errs_count(errs) == before ? 0 : -1;
@@ -277,6 +329,8 @@ oom:
 	hs_errs_add(errs, NULL, 0, 0, "rules: out of memory while building the prefilter");
 	hs_ac_builder_free(B.bt);
 	hs_ac_builder_free(B.br);
+	hs_ac_builder_free(B.bs);
+	hs_ac_builder_free(B.bx);
 	hs_norm_free(B.nz);
 	hs_prefilter_free(B.pf);
 	return -1;
@@ -288,7 +342,10 @@ void hs_prefilter_free(hs_prefilter *pf)
 		return;
 	hs_ac_free(pf->terms);
 	hs_ac_free(pf->regex);
+	hs_ac_free(pf->simple);
+	hs_ac_free(pf->rest);
 	free(pf->lit_pat);
+	free(pf->lit_terms);
 	free(pf->lit_len);
 	free(pf->pats);
 	free(pf->always);

@@ -126,10 +126,21 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		unsigned char c = s[i];
+		unsigned char c;
 		size_t need;
 		unsigned char lo = 0x80, hi = 0xBF;
+		uint64_t w;
 
+		/* 8 ASCII bytes at a time */
+		while (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		c = s[i];
 		if (c < 0x80) {
 			i++;
 			continue;
@@ -225,8 +236,8 @@ static bool pattern_find(hs_rule_scratch *s, const hs_pattern *p,
 				continue;
 			if (sp) {
 				sp->which = fs[i].which;
-				sp->start = s->tspan[2 * idx];
-				sp->end = s->tspan[2 * idx + 1];
+				hs_norm_span(s->nz[fs[i].slot], HS_NORM_TERMS, s->tspan[2 * idx],
+				             s->tspan[2 * idx + 1], &sp->start, &sp->end);
 			}
 			return true;
 		}
@@ -288,7 +299,6 @@ typedef struct scan_ctx {
 	hs_rule_scratch *s;
 	size_t nc;               /* candidates so far */
 	int slot;
-	hs_norm_view view;       /* terms: record the span */
 } scan_ctx;
 
 static void add_candidate(scan_ctx *c, uint32_t rule)
@@ -312,9 +322,10 @@ static int on_literal(void *ud, uint32_t lit, size_t end)
 	if (s->pstamp[idx] == s->gen)
 		return 0; /* seen in this field already: keep the first span */
 	s->pstamp[idx] = s->gen;
-	if (c->view == HS_NORM_TERMS)
-		hs_norm_span(s->nz[c->slot], HS_NORM_TERMS, end - pf->lit_len[lit], end,
-		             &s->tspan[2 * idx], &s->tspan[2 * idx + 1]);
+	if (pf->lit_terms[lit]) { /* offsets in the terms view: mapped on a hit */
+		s->tspan[2 * idx] = end - pf->lit_len[lit];
+		s->tspan[2 * idx + 1] = end;
+	}
 	if (pf->pats[pid].positive)
 		add_candidate(c, pf->pats[pid].rule);
 	return 0;
@@ -360,7 +371,7 @@ static long select_candidates(const hs_ruleset *rs, hs_rule_scratch *s, const fi
                               size_t nf, const hs_post *post, const char *lang)
 {
 	const hs_prefilter *pf = rs->pf;
-	scan_ctx c = { s, 0, 0, HS_NORM_TERMS };
+	scan_ctx c = { s, 0, 0 };
 	size_t n = 0;
 
 	if (++s->gen == 0) { /* the stamps wrapped: start them over */
@@ -371,15 +382,15 @@ static long select_candidates(const hs_ruleset *rs, hs_rule_scratch *s, const fi
 	for (size_t i = 0; i < nf; i++) {
 		size_t len;
 		const char *v;
-		if (hs_norm_run(s->nz[fs[i].slot], fs[i].s, fs[i].len) < 0)
+		if (hs_norm_run_views(s->nz[fs[i].slot], fs[i].s, fs[i].len) < 0)
 			return -1;
+		bool simple = hs_norm_simple(s->nz[fs[i].slot]);
 		c.slot = fs[i].slot;
-		c.view = HS_NORM_TERMS;
 		v = hs_norm_terms(s->nz[fs[i].slot], &len);
-		hs_ac_scan(pf->terms, (const unsigned char *)v, len, on_literal, &c);
-		c.view = HS_NORM_FOLDED;
+		hs_ac_scan(simple ? pf->simple : pf->terms, (const unsigned char *)v, len, on_literal,
+		           &c);
 		v = hs_norm_folded(s->nz[fs[i].slot], &len);
-		hs_ac_scan(pf->regex, (const unsigned char *)v, len, on_literal, &c);
+		hs_ac_scan(simple ? pf->rest : pf->regex, (const unsigned char *)v, len, on_literal, &c);
 	}
 	for (size_t i = 0; i < pf->n_always; i++)
 		add_candidate(&c, pf->always[i]);

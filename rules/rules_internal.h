@@ -174,8 +174,19 @@ typedef struct hs_patref {
 struct hs_prefilter {
 	struct hs_ac *terms;      /* owned: " term " literals of terms patterns */
 	struct hs_ac *regex;      /* owned: folded required literals of regexes */
+	/* For a field whose views took the simple path (hs_norm_simple: ASCII,
+	 * and the terms view holds the folded view's words unchanged), one
+	 * scan of the terms view finds the terms literals and every regex
+	 * literal made of letters and digits with single spaces between them
+	 * (each occurrence of such a literal in the folded view is one in the
+	 * terms view too; the converse need not hold, and PCRE2 confirms).
+	 * Only the other ASCII regex literals still need the folded view;
+	 * literals with non-ASCII bytes cannot occur in an ASCII view. */
+	struct hs_ac *simple;     /* owned: terms + word-like regex literals */
+	struct hs_ac *rest;       /* owned: the other ASCII regex literals */
 	uint32_t *lit_pat;        /* owned: literal id -> pattern id (both automata) */
 	uint32_t *lit_len;        /* owned: literal id -> its length in bytes */
+	uint8_t *lit_terms;       /* owned: literal id -> 1 for a terms literal */
 	hs_patref *pats;          /* owned: pattern id -> where it is */
 	uint32_t n_pats;
 	uint32_t *always;         /* owned: rules that are candidates for every post */

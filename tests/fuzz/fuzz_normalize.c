@@ -22,10 +22,11 @@
  *     mention). terms is not checked (single-letter joining and repeat
  *     collapsing can cascade).
  * On both texts also:
- *   - fast path: hs_norm_run (which takes dedicated paths for all-ASCII
- *     text and for an all-ASCII folded view) and hs_norm_run_general (the
- *     general path only) give the same views byte for byte, the same maps
- *     at every offset and the same mask count.
+ *   - fast paths: hs_norm_run_views (no maps up front for simple ASCII
+ *     text, maps computed on demand), hs_norm_run (which takes dedicated
+ *     paths for all-ASCII text and for an all-ASCII folded view) and
+ *     hs_norm_run_general (the general path only) give the same views
+ *     byte for byte, the same maps at every offset and the same mask count.
  * A broken invariant prints what and aborts.
  */
 #include <stdbool.h>
@@ -220,7 +221,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!norm || !norm2 || !norm_gen)
 			abort();
 	}
-	/* as they are */
+	/* as they are: the map-free path (maps on demand), then the usual */
+	if (hs_norm_run_views(norm, text, size) != 0)
+		fail("run_views failed", -1, 0);
+	fast_vs_general(text, size);
 	if (hs_norm_run(norm, text, size) != 0)
 		fail("run failed", -1, 0);
 	check(norm, data, size);

@@ -830,6 +830,79 @@ START_TEST(test_ascii_folded_path)
 }
 END_TEST
 
+/* hs_norm_run_views against hs_norm_run: the same views byte for byte, on
+ * the generated texts above and on plain prose (where the map-free path
+ * is taken, which the test counts so it cannot pass without it). */
+static void views_one(hs_norm *a, hs_norm *b, const char *text, size_t len, size_t *fast)
+{
+	ck_assert_int_eq(hs_norm_run_views(a, text, len), 0);
+	ck_assert_int_eq(hs_norm_run(b, text, len), 0);
+	for (size_t vi = 0; vi < 3; vi++) {
+		size_t la, lb;
+		const char *sa = hs_norm_text(a, all_views[vi], &la);
+		const char *sb = hs_norm_text(b, all_views[vi], &lb);
+		if (la != lb || memcmp(sa, sb, la + 1) != 0)
+			ck_abort_msg("run_views != run (view %zu) on \"%s\": \"%s\" vs \"%s\"", vi,
+			             text, sa, sb);
+	}
+	if (!hs_norm_has_maps(a))
+		(*fast)++;
+	/* the maps, built or computed on demand, at every offset */
+	const char *what = same_runs(a, b);
+	if (what)
+		ck_abort_msg("run_views != run (%s) on \"%s\"", what, text);
+}
+
+START_TEST(test_views_without_maps)
+{
+	static const char *const words[] = {
+		"the", "a", "I", "it's", "s", "x", "e.g.", "U.S.", "market", "Bridge", "need",
+		"zee", "1", "5", "2026", "10:30", "1.5", "3,14", "2026-05-16", "x-ray", "well-known",
+		"wow!", "ok!!", "!", "$", "@", "-", "--", "...", "(", ")", "\"", "'", "a.b", "i a",
+		"il y a", "y a t il", "h a t e", "b c d", "b.c", "b-c-d", "3rd", "h4te", "sooo",
+		"aa", "hmm", "Straße", "www.x.org", "@bob", "https://x.org/a", "#tag", "\t", "\n",
+		"abcdefghhh", "abcdeffgg", "abcdefgggh", "abcdefghiijjkkll", "zzzzzzzzzzzz",
+		"aabbaabbaabbaabbccc", "abcdefghijklmnopqrstuvwxyzzz", "mississippi", "bookkeeper",
+	};
+	hs_norm *a = hs_norm_new(), *b = hs_norm_new();
+	char buf[700];
+	size_t fast = 0, n_prose = 0;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	diff_seed = 0x7669657773ULL; /* "views" */
+	for (int it = 0; it < 50000; it++) {
+		size_t len = diff_text(buf, it % 8 == 0);
+		views_one(a, b, buf, len, &fast);
+	}
+	fast = 0;
+	for (int it = 0; it < 100000; it++) {
+		size_t len = 0;
+		unsigned nw = 1 + (unsigned)(diff_rnd() % 30);
+		for (unsigned k = 0; k < nw; k++) {
+			/* mostly ordinary words, sometimes a tricky one */
+			const char *w = diff_rnd() % 4 ? words[8 + diff_rnd() % 4]
+			                               : words[diff_rnd() % (sizeof(words) /
+			                                                     sizeof(*words))];
+			size_t wl = strlen(w);
+			if (len + wl + 2 >= sizeof(buf))
+				break;
+			memcpy(buf + len, w, wl);
+			len += wl;
+			buf[len++] = diff_rnd() % 6 ? ' ' : ",.;:-_*"[diff_rnd() % 7];
+		}
+		buf[len] = '\0';
+		views_one(a, b, buf, len, &fast);
+		n_prose++;
+	}
+	/* the map-free path must have been taken for a good share of prose */
+	ck_assert_msg(fast * 5 >= n_prose, "map-free path taken for only %zu of %zu texts", fast,
+	              n_prose);
+	hs_norm_free(a);
+	hs_norm_free(b);
+}
+END_TEST
+
 static Suite *normalize_suite(void)
 {
 	Suite *s = suite_create("normalize");
@@ -864,6 +937,7 @@ static Suite *normalize_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_ascii_fast_path);
 	tcase_add_test(tc, test_ascii_folded_path);
+	tcase_add_test(tc, test_views_without_maps);
 	suite_add_tcase(s, tc);
 	return s;
 }
