@@ -334,10 +334,13 @@ static int on_literal(void *ud, uint32_t lit, size_t end)
 /* Does the post fit the rule's lang and scope? A bare text (post NULL, as
  * in rule tests) has no source and no time: only languages apply, and an
  * unknown language fits every rule. */
-static bool in_scope(const hs_rule *r, const hs_post *post, const char *lang)
+static bool in_scope(const hs_rule_scratch *s, const hs_rule *r, const hs_post *post,
+                     const char *lang)
 {
 	bool ok;
 	if (!lang_fits(r->info.lang, lang))
+		return false;
+	if (r->has_sent && (!s->sent_ok || s->sent < r->sent_min || s->sent > r->sent_max))
 		return false;
 	if (r->n_langs) {
 		ok = false;
@@ -396,7 +399,7 @@ static long select_candidates(const hs_ruleset *rs, hs_rule_scratch *s, const fi
 		add_candidate(&c, pf->always[i]);
 	qsort(s->cand, c.nc, sizeof(*s->cand), cmp_size);
 	for (size_t i = 0; i < c.nc; i++)
-		if (in_scope(&rs->rules[s->cand[i]], post, lang))
+		if (in_scope(s, &rs->rules[s->cand[i]], post, lang))
 			s->cand[n++] = s->cand[i];
 	return (long)n;
 }
@@ -510,16 +513,31 @@ static void quote_example(const char *text, size_t len, char *out)
 	out[o] = '\0';
 }
 
-/* Run one example; returns 0 if it passed, 1 if it failed (reported). */
+/* Run one example; returns 0 if it passed, 1 if it failed (reported). The
+ * example's sentiment comes from fn (in the rule's language, if it has
+ * one); without fn it is unknown, so a rule with a sentiment condition
+ * cannot hit. */
 static int run_example(const hs_ruleset *rs, hs_rule_scratch *s,
                        const hs_rule *r, const hs_example *ex, bool want_hit,
-                       hs_errs *errs)
+                       hs_sentiment_fn fn, void *fn_ud, hs_errs *errs)
 {
 	target t = { &r->info, false };
 	char q[400];
-	int rc = hs_ruleset_match_text(rs, s, ex->text, ex->len, target_hit, &t);
+	double compound;
+	int rc;
 
 	quote_example(ex->text, ex->len, q);
+	hs_rule_scratch_clear_sentiment(s);
+	if (fn && fn(fn_ud, ex->text, ex->len, r->info.lang, &compound) == 0)
+		hs_rule_scratch_set_sentiment(s, compound);
+	else if (r->has_sent && want_hit) {
+		hs_errs_add(errs, r->info.file, ex->line, ex->col,
+		            "rule %s: the rule has a sentiment condition, and this example's "
+		            "sentiment is unknown (%s): \"%s\"", r->info.id,
+		            fn ? "no score for it" : "no sentiment lexicons loaded", q);
+		return 1;
+	}
+	rc = hs_ruleset_match_text(rs, s, ex->text, ex->len, target_hit, &t);
 	if (rc < 0) {
 		hs_errs_add(errs, r->info.file, ex->line, ex->col,
 		            "rule %s: example is not valid UTF-8: \"%s\"",
@@ -534,7 +552,35 @@ static int run_example(const hs_ruleset *rs, hs_rule_scratch *s,
 	return 1;
 }
 
+void hs_rule_scratch_set_sentiment(hs_rule_scratch *s, double compound)
+{
+	if (!s)
+		return;
+	s->sent_ok = true;
+	s->sent = compound;
+}
+
+void hs_rule_scratch_clear_sentiment(hs_rule_scratch *s)
+{
+	if (s)
+		s->sent_ok = false;
+}
+
+bool hs_ruleset_uses_sentiment(const hs_ruleset *rs)
+{
+	for (size_t i = 0; rs && i < rs->n; i++)
+		if (rs->rules[i].has_sent)
+			return true;
+	return false;
+}
+
 int hs_ruleset_run_tests(const hs_ruleset *rs, hs_errs *errs, size_t *n_run)
+{
+	return hs_ruleset_run_tests_with(rs, NULL, NULL, errs, n_run);
+}
+
+int hs_ruleset_run_tests_with(const hs_ruleset *rs, hs_sentiment_fn fn, void *fn_ud,
+                              hs_errs *errs, size_t *n_run)
 {
 	hs_rule_scratch *s = NULL;
 	size_t run = 0;
@@ -552,9 +598,9 @@ int hs_ruleset_run_tests(const hs_ruleset *rs, hs_errs *errs, size_t *n_run)
 	for (size_t i = 0; i < rs->n; i++) {
 		const hs_rule *r = &rs->rules[i];
 		for (size_t k = 0; k < r->ex_match.n; k++, run++)
-			failed += run_example(rs, s, r, &r->ex_match.v[k], true, errs);
+			failed += run_example(rs, s, r, &r->ex_match.v[k], true, fn, fn_ud, errs);
 		for (size_t k = 0; k < r->ex_no_match.n; k++, run++)
-			failed += run_example(rs, s, r, &r->ex_no_match.v[k], false,
+			failed += run_example(rs, s, r, &r->ex_no_match.v[k], false, fn, fn_ud,
 			                      errs);
 	}
 	hs_rule_scratch_free(s);

@@ -111,6 +111,9 @@ typedef struct hs_rule {
 	size_t n_langs;
 	bool has_window;
 	int64_t win_start, win_end; /* [start, end) UTC microseconds */
+	/* sentiment: the post's compound score must lie in [sent_min, sent_max] */
+	bool has_sent;
+	double sent_min, sent_max;
 	uint32_t match_limit;
 	uint32_t depth_limit;
 } hs_rule;
@@ -141,6 +144,8 @@ struct hs_rule_scratch {
 	pcre2_match_context *mctx; /* owned; limits + JIT stack */
 	pcre2_jit_stack *jstack;   /* owned; NULL without JIT */
 	size_t *cand;              /* owned: candidate rule indices, rs->n */
+	bool sent_ok;              /* the current post's sentiment is known */
+	double sent;               /* ... and its compound score */
 	uint64_t limit_events;
 };
 

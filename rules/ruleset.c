@@ -680,6 +680,44 @@ static int parse_scope(hs_rule *r, const hs_ynode *rule, const char *name, hs_er
 	return rc;
 }
 
+/* sentiment: {min, max}: the post's compound sentiment score (-1..1) must
+ * be at least min and at most max (see docs/rules.md). */
+static int parse_sentiment(hs_rule *r, const hs_ynode *rule, const char *name, hs_errs *errs)
+{
+	static const char *const keys[] = { "min", "max", NULL };
+	const hs_ynode *se = hs_ymap_get(rule, "sentiment"), *mn, *mx;
+	char what[160];
+
+	if (!se)
+		return 0;
+	fmt_what(what, sizeof(what), "%s: sentiment", name);
+	if (hs_y_expect(se, HS_Y_MAP, what, errs) < 0)
+		return -1;
+	if (hs_y_check_keys(se, keys, what, errs) > 0)
+		return -1;
+	mn = hs_ymap_get(se, "min");
+	mx = hs_ymap_get(se, "max");
+	if (!mn && !mx) {
+		hs_y_error(se, errs, "%s needs min, max or both (compound scores, -1 to 1)", what);
+		return -1;
+	}
+	r->sent_min = -1.0;
+	r->sent_max = 1.0;
+	fmt_what(what, sizeof(what), "%s: sentiment.min", name);
+	if (mn && hs_y_double(mn, what, -1.0, 1.0, errs, &r->sent_min) < 0)
+		return -1;
+	fmt_what(what, sizeof(what), "%s: sentiment.max", name);
+	if (mx && hs_y_double(mx, what, -1.0, 1.0, errs, &r->sent_max) < 0)
+		return -1;
+	if (r->sent_min > r->sent_max) {
+		hs_y_error(se, errs, "%s: sentiment.min (%g) is above sentiment.max (%g)", name,
+		           r->sent_min, r->sent_max);
+		return -1;
+	}
+	r->has_sent = true;
+	return 0;
+}
+
 /* Validate and compile one rule mapping into *r. Returns 0 if the rule is
  * entirely valid, -1 otherwise (errors reported). Even on failure *r keeps
  * whatever was parsed (its id in particular, for duplicate detection); the
@@ -689,7 +727,7 @@ static int parse_rule(hs_rule *r, const hs_ynode *rule, size_t idx,
 {
 	static const char *const keys[] = {
 		"id", "title", "description", "category", "severity", "lang",
-		"match", "scope", "tests", NULL,
+		"match", "scope", "sentiment", "tests", NULL,
 	};
 	char name[96], what[32];
 	char *s = NULL;
@@ -728,6 +766,8 @@ static int parse_rule(hs_rule *r, const hs_ynode *rule, size_t idx,
 	if (parse_match(r, rule, name, errs) < 0)
 		rc = -1;
 	if (parse_scope(r, rule, name, errs) < 0)
+		rc = -1;
+	if (parse_sentiment(r, rule, name, errs) < 0)
 		rc = -1;
 	if (parse_tests(r, rule, name, errs) < 0)
 		rc = -1;

@@ -28,6 +28,7 @@
 #ifndef HEARSAY_RULES_H
 #define HEARSAY_RULES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,11 +129,32 @@ int hs_ruleset_match_text(const hs_ruleset *rs, hs_rule_scratch *s,
                           const char *text, size_t len, hs_hit_fn fn,
                           void *ud);
 
+/* The current post's sentiment, for rules with a `sentiment` condition:
+ * its compound score (-1 to 1) from the signal stage. It applies to the
+ * following matches on this scratch until set again or cleared; while it
+ * is unknown (cleared, the initial state), a rule with a sentiment
+ * condition does not hit. */
+void hs_rule_scratch_set_sentiment(hs_rule_scratch *s, double compound);
+void hs_rule_scratch_clear_sentiment(hs_rule_scratch *s);
+/* Whether any rule of the set has a sentiment condition. */
+bool hs_ruleset_uses_sentiment(const hs_ruleset *rs);
+
+/* Scores a text for rule tests: its compound sentiment (-1 to 1) in *out.
+ * lang is the rule's language or NULL. Returns 0, or -1 when the text
+ * cannot be scored. */
+typedef int (*hs_sentiment_fn)(void *ud, const char *text, size_t len, const char *lang,
+                               double *out);
+
 /* Run every rule's tests: each `match` example must make that rule hit and
  * each `no_match` example must not. Failures are appended to errs as
  * "file:line:col: rule ID: expected match: \"...\"". Returns the number of
  * failed examples (0 = all passed), or -1 on an internal error. */
 int hs_ruleset_run_tests(const hs_ruleset *rs, hs_errs *errs, size_t *n_run);
+/* The same, each example scored by fn first (hs_ruleset_run_tests has no
+ * scorer: a match example of a rule with a sentiment condition fails,
+ * saying so). */
+int hs_ruleset_run_tests_with(const hs_ruleset *rs, hs_sentiment_fn fn, void *fn_ud,
+                              hs_errs *errs, size_t *n_run);
 
 #ifdef __cplusplus
 }

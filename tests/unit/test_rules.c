@@ -541,6 +541,94 @@ START_TEST(test_scope_errors)
 }
 END_TEST
 
+/* sentiment: {min, max}: a condition on the post's compound score */
+static int fake_score(void *ud, const char *text, size_t len, const char *lang, double *out)
+{
+	(void)ud;
+	(void)lang;
+	if (len >= 4 && memcmp(text, "ugh ", 4) == 0) {
+		*out = -0.8;
+		return 0;
+	}
+	if (len >= 5 && memcmp(text, "meh. ", 5) == 0)
+		return -1; /* unscorable */
+	*out = 0.3;
+	return 0;
+}
+
+START_TEST(test_sentiment_condition)
+{
+	static const char head[] = "rules:\n  - id: s\n    title: s\n    category: sentiment\n"
+	                           "    severity: low\n    match: { any: [ { terms: [march] } ] }\n";
+	static const struct { const char *cond, *want; } bad[] = {
+		{ "    sentiment: { mood: -1 }\n", "unknown key 'mood'" },
+		{ "    sentiment: {}\n", "needs min, max or both" },
+		{ "    sentiment: { max: -1.5 }\n", "sentiment.max" },
+		{ "    sentiment: { min: dark }\n", "sentiment.min" },
+		{ "    sentiment: { min: 0.5, max: -0.5 }\n", "sentiment.min (0.5) is above" },
+		{ "    sentiment: -0.5\n", "sentiment" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char pack[1024];
+		hs_errs errs = HS_ERRS_INIT;
+		snprintf(pack, sizeof(pack), "%s%s", head, bad[i].cond);
+		load_expect_fail(pack, &errs);
+		if (!errs_have(&errs, bad[i].want))
+			dump_errs(&errs);
+		ck_assert_msg(errs_have(&errs, bad[i].want), "case %zu: want '%s'", i, bad[i].want);
+		ck_assert_int_eq(strncmp(rel(errs.msgs[0]), "pack.yaml:7:", 12), 0);
+		hs_errs_clear(&errs);
+	}
+
+	hs_ruleset *rs = load_ok("rules:\n"
+	                         "  - id: angry-march\n"
+	                         "    title: angry march\n"
+	                         "    category: sentiment\n"
+	                         "    severity: medium\n"
+	                         "    match: { any: [ { terms: [march] } ] }\n"
+	                         "    sentiment: { max: -0.5 }\n"
+	                         "    tests:\n"
+	                         "      match: [\"ugh the march again\"]\n"
+	                         "      no_match: [\"a lovely march\"]\n"
+	                         "  - id: plain-march\n"
+	                         "    title: march\n"
+	                         "    category: custom\n"
+	                         "    severity: low\n"
+	                         "    match: { any: [ { terms: [march] } ] }\n");
+	hs_rule_scratch *sc = hs_rule_scratch_new(rs);
+	hits h;
+	ck_assert(hs_ruleset_uses_sentiment(rs));
+	/* unknown sentiment: only the rule without the condition */
+	memset(&h, 0, sizeof(h));
+	ck_assert_int_eq(hs_ruleset_match_text(rs, sc, "the march", 9, collect, &h), 1);
+	ck_assert_str_eq(h.v[0].id, "plain-march");
+	hs_rule_scratch_set_sentiment(sc, -0.6);
+	memset(&h, 0, sizeof(h));
+	ck_assert_int_eq(hs_ruleset_match_text(rs, sc, "the march", 9, collect, &h), 2);
+	hs_rule_scratch_set_sentiment(sc, -0.5); /* the bound is inclusive */
+	ck_assert_int_eq(hs_ruleset_match_text(rs, sc, "the march", 9, NULL, NULL), 2);
+	hs_rule_scratch_set_sentiment(sc, -0.49);
+	ck_assert_int_eq(hs_ruleset_match_text(rs, sc, "the march", 9, NULL, NULL), 1);
+	hs_rule_scratch_clear_sentiment(sc);
+	ck_assert_int_eq(hs_ruleset_match_text(rs, sc, "the march", 9, NULL, NULL), 1);
+	hs_rule_scratch_free(sc);
+
+	/* rule tests: with a scorer all pass; without, the match example fails
+	 * and says why */
+	hs_errs errs = HS_ERRS_INIT;
+	size_t n_run = 0;
+	ck_assert_int_eq(hs_ruleset_run_tests_with(rs, fake_score, NULL, &errs, &n_run), 0);
+	ck_assert_uint_eq(n_run, 2);
+	ck_assert_int_eq(hs_ruleset_run_tests(rs, &errs, &n_run), 1);
+	ck_assert(errs_have(&errs, "no sentiment lexicons loaded"));
+	ck_assert_int_eq(strncmp(rel(errs.msgs[0]), "pack.yaml:9:", 12), 0);
+	hs_errs_clear(&errs);
+	hs_ruleset_unref(rs);
+
+	ck_assert(!hs_ruleset_uses_sentiment(NULL));
+}
+END_TEST
+
 /* terms see the normalised words: case, accents, obfuscations */
 START_TEST(test_normalised_terms)
 {
@@ -1325,6 +1413,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_demo_pack);
 	tcase_add_test(tc, test_scope);
 	tcase_add_test(tc, test_scope_errors);
+	tcase_add_test(tc, test_sentiment_condition);
 	tcase_add_test(tc, test_normalised_terms);
 	tcase_add_test(tc, test_prefilter_warnings);
 	suite_add_tcase(su, tc);
