@@ -16,6 +16,7 @@
 #define HS_DEFAULT_KEY HS_LOCALSTATEDIR "/lib/hearsay/pseudonym.key"
 #define HS_DEFAULT_RULES HS_SYSCONFDIR "/hearsay/rules.d"
 #define HS_DEFAULT_DASHBOARD HS_PKGDATADIR "/dashboard"
+#define HS_DEFAULT_LEXICONS HS_PKGDATADIR "/lexicons"
 #define HS_DEFAULT_COLLECTORS HS_PKGLIBDIR "/collectors"
 
 char *hs_path_resolve(const char *base_dir, const char *rel)
@@ -232,6 +233,80 @@ static int parse_privacy(hs_config *c, const hs_ynode *root, hs_errs *errs)
 	return rc;
 }
 
+static int get_bool(const hs_ynode *map, const char *key, bool def, bool *dst, hs_errs *errs)
+{
+	const hs_ynode *n = hs_ymap_get(map, key);
+	*dst = def;
+	return n ? hs_y_bool(n, key, errs, dst) : 0;
+}
+
+/* signals: {lexicons, bucket, spikes: {...}, claims: {...}} (docs/config.md) */
+static int parse_signals(hs_config *c, const hs_ynode *root, hs_errs *errs)
+{
+	static const char *const keys[] = { "lexicons", "bucket", "spikes", "claims", NULL };
+	static const char *const skeys[] = { "sources", "rules", "claims", "threshold",
+	                                     "min_count", "warmup", "seasonal", NULL };
+	static const char *const ckeys[] = { "min_size", "idle", NULL };
+	const hs_ynode *sg = hs_ymap_get(root, "signals"), *sp, *cl, *n;
+	int64_t v;
+	int rc = 0;
+
+	if (hs_y_is_null(sg))
+		sg = NULL;
+	c->bucket_us = 60 * 1000000LL;
+	c->claim_idle_us = 48 * 3600 * 1000000LL;
+	if (sg && hs_y_expect(sg, HS_Y_MAP, "signals", errs) < 0)
+		return -1;
+	if (sg && hs_y_check_keys(sg, keys, "signals", errs))
+		rc = -1;
+	c->lexicons_set = hs_ymap_get(sg, "lexicons") != NULL;
+	if (get_str(sg, "lexicons", HS_DEFAULT_LEXICONS, c->base_dir, 1, &c->lexicons_dir, errs))
+		rc = -1;
+	if ((n = hs_ymap_get(sg, "bucket"))) {
+		if (hs_y_duration(n, "signals.bucket", errs, &c->bucket_us) < 0)
+			rc = -1;
+		else if (c->bucket_us < 1000000 || c->bucket_us > 86400 * 1000000LL ||
+		         (86400 * 1000000LL) % c->bucket_us != 0) {
+			hs_y_error(n, errs, "signals.bucket must be between 1s and 1d and divide a day");
+			rc = -1;
+		}
+	}
+	sp = hs_ymap_get(sg, "spikes");
+	if (hs_y_is_null(sp))
+		sp = NULL;
+	if (sp && (hs_y_expect(sp, HS_Y_MAP, "signals.spikes", errs) < 0 ||
+	           hs_y_check_keys(sp, skeys, "signals.spikes", errs)))
+		rc = -1;
+	if (get_bool(sp, "sources", true, &c->spike_sources, errs) ||
+	    get_bool(sp, "rules", true, &c->spike_rules, errs) ||
+	    get_bool(sp, "claims", true, &c->spike_claims, errs) ||
+	    get_bool(sp, "seasonal", false, &c->spike_seasonal, errs))
+		rc = -1;
+	c->spike_threshold = 2.0;
+	if ((n = hs_ymap_get(sp, "threshold")) &&
+	    hs_y_double(n, "signals.spikes.threshold", 0.5, 20.0, errs, &c->spike_threshold) < 0)
+		rc = -1;
+	if (get_int(sp, "min_count", 5, 1, 1000000, &v, errs))
+		rc = -1;
+	c->spike_min_count = (int)v;
+	if (get_int(sp, "warmup", 10, 0, 10000, &v, errs))
+		rc = -1;
+	c->spike_warmup = (int)v;
+	cl = hs_ymap_get(sg, "claims");
+	if (hs_y_is_null(cl))
+		cl = NULL;
+	if (cl && (hs_y_expect(cl, HS_Y_MAP, "signals.claims", errs) < 0 ||
+	           hs_y_check_keys(cl, ckeys, "signals.claims", errs)))
+		rc = -1;
+	if (get_int(cl, "min_size", 3, 2, 1000000, &v, errs))
+		rc = -1;
+	c->claim_min_size = (int)v;
+	if ((n = hs_ymap_get(cl, "idle")) &&
+	    hs_y_duration(n, "signals.claims.idle", errs, &c->claim_idle_us) < 0)
+		rc = -1;
+	return rc;
+}
+
 /* Keys the host handles for every plugin source. */
 static const char *const host_keys[] = { "name", "type", "interval", "timeout", "max_size", NULL };
 
@@ -438,7 +513,8 @@ hs_config *hs_config_load_flags(const char *path, int flags, hs_errs *errs)
 {
 	static const char *const keys[] = { "log_level", "workers", "queue_size", "store",
 	                                    "rules_dir", "privacy", "listen", "sources",
-	                                    "alerts", "collector_path", "contact", NULL };
+	                                    "alerts", "collector_path", "contact", "signals",
+	                                    NULL };
 	size_t before = hs_errs_count(errs);
 	hs_ynode *root = NULL;
 	hs_config *c = calloc(1, sizeof(*c));
@@ -472,6 +548,7 @@ hs_config *hs_config_load_flags(const char *path, int flags, hs_errs *errs)
 	get_str(root, "rules_dir", HS_DEFAULT_RULES, c->base_dir, 1, &c->rules_dir, errs);
 	parse_privacy(c, root, errs);
 	parse_listen(c, root, errs);
+	parse_signals(c, root, errs);
 	get_str(root, "collector_path", HS_DEFAULT_COLLECTORS, NULL, 0, &c->collector_path, errs);
 	get_str(root, "contact", NULL, NULL, 0, &c->contact, errs);
 	parse_list(c, root, "sources", flags, errs);
@@ -515,6 +592,7 @@ void hs_config_free(hs_config *c)
 	free(c->base_dir);
 	free(c->store_path);
 	free(c->rules_dir);
+	free(c->lexicons_dir);
 	free(c->key_file);
 	free(c->listen_addr);
 	free(c->dashboard_dir);
@@ -595,6 +673,13 @@ int hs_config_restart_diff(const hs_config *a, const hs_config *b, char *buf,
 		add_name(buf, len, &n, "listen");
 	if (sources_differ(a, b))
 		add_name(buf, len, &n, "sources");
+	if (sdiff(a->lexicons_dir, b->lexicons_dir) || a->bucket_us != b->bucket_us ||
+	    a->spike_sources != b->spike_sources || a->spike_rules != b->spike_rules ||
+	    a->spike_claims != b->spike_claims || a->spike_threshold != b->spike_threshold ||
+	    a->spike_min_count != b->spike_min_count || a->spike_warmup != b->spike_warmup ||
+	    a->spike_seasonal != b->spike_seasonal || a->claim_min_size != b->claim_min_size ||
+	    a->claim_idle_us != b->claim_idle_us)
+		add_name(buf, len, &n, "signals");
 	if (routes_differ(a, b))
 		add_name(buf, len, &n, "alerts");
 	return n;

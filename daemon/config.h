@@ -63,6 +63,20 @@ typedef struct hs_config {
 	char *collector_path; /* ':'-separated directories with NAME.so plugins */
 	char *contact;        /* operator contact for the User-Agent, or NULL */
 
+	/* signals: sentiment lexicons, time buckets, spikes and claims */
+	char *lexicons_dir;   /* directory of the sentiment models */
+	bool lexicons_set;    /* ... given in the config (not the default) */
+	int64_t bucket_us;    /* rollup and spike bucket width */
+	bool spike_sources;   /* a spike key per source */
+	bool spike_rules;     /* ... per rule */
+	bool spike_claims;    /* ... per claim */
+	double spike_threshold;   /* mean deviations above the baseline */
+	int spike_min_count;      /* posts in a bucket, at least */
+	int spike_warmup;         /* buckets before a key may spike */
+	bool spike_seasonal;      /* time-of-day baselines */
+	int claim_min_size;       /* posts before a claim is reported */
+	int64_t claim_idle_us;    /* a claim without posts for this long is closed */
+
 	char *listen_addr;
 	int listen_port;
 	char *dashboard_dir;

@@ -54,6 +54,30 @@ extern size_t ctl_posts_printed;
  * does not answer. */
 json_t *ctl_fetch_stats(const char *base);
 int ctl_reload(hs_ctl *c, int argc, char **argv);
+/* hearsayctl sentiment (ctl_sentiment.c). */
+int ctl_sentiment(hs_ctl *c, int argc, char **argv);
+/* The sentiment lexicon directory: opt, else $HEARSAY_LEXICONS, else the
+ * config's signals.lexicons (if a config loads), else the installed one. */
+const char *ctl_lexicon_dir(hs_ctl *c, const char *opt);
+typedef struct hs_sentiment_models hs_sentiment_models;
+/* Load the models from ctl_lexicon_dir(c, opt); NULL with every error on
+ * stderr. */
+hs_sentiment_models *ctl_load_lexicons(hs_ctl *c, const char *opt);
+/* Sentiment for the rule commands: loaded only when the set has rules with
+ * a sentiment condition (then a failed load is -1, said on stderr). */
+typedef struct hs_sentiment_scratch hs_sentiment_scratch;
+typedef struct hs_rule_scratch hs_rule_scratch;
+typedef struct ctl_scorer {
+	hs_sentiment_models *m;   /* owned; NULL: the rules need no sentiment */
+	hs_sentiment_scratch *s;  /* owned */
+} ctl_scorer;
+int ctl_scorer_open(hs_ctl *c, const hs_ruleset *rs, ctl_scorer *sc);
+void ctl_scorer_close(ctl_scorer *sc);
+/* An hs_sentiment_fn over a ctl_scorer (ud). */
+int ctl_score_fn(void *ud, const char *text, size_t len, const char *lang, double *out);
+/* Set (or clear) the rule scratch's sentiment for this text. */
+void ctl_scorer_apply(ctl_scorer *sc, hs_rule_scratch *rs, const char *text, size_t len,
+                      const char *lang);
 /* Strings from JSON: "" for missing. */
 const char *ctl_jstr(const json_t *o, const char *key);
 /* Common per-command option parsing of --json / --csv; returns 1 if the

@@ -117,7 +117,13 @@ int ctl_rules(hs_ctl *c, int argc, char **argv)
 		}
 		if (test) {
 			size_t n_run = 0;
-			int f = hs_ruleset_run_tests(rs, &errs, &n_run);
+			ctl_scorer sc;
+			int f = -1;
+			if (ctl_scorer_open(c, rs, &sc) == 0) {
+				f = hs_ruleset_run_tests_with(rs, sc.m ? ctl_score_fn : NULL, &sc, &errs,
+				                              &n_run);
+				ctl_scorer_close(&sc);
+			}
 			examples += n_run;
 			if (f != 0) {
 				if (jerr)

@@ -75,6 +75,7 @@ int ctl_rules_text(hs_ctl *c, const hs_ruleset *rs, const char *text)
 	size_t len = strlen(text);
 	match_out o = { .c = c, .text = text, .text_len = len };
 	hs_rule_scratch *s = NULL;
+	ctl_scorer sc = { NULL, NULL };
 	int rc = 1, n;
 
 	if (!hs_utf8_valid(text, len)) {
@@ -85,6 +86,9 @@ int ctl_rules_text(hs_ctl *c, const hs_ruleset *rs, const char *text)
 		goto out;
 	if (c->format == CTL_JSON && !(o.arr = json_array()))
 		goto out;
+	if (ctl_scorer_open(c, rs, &sc) < 0)
+		goto out;
+	ctl_scorer_apply(&sc, s, text, len, NULL);
 	n = hs_ruleset_match_text(rs, s, text, len, on_hit, &o);
 	if (n < 0) {
 		fprintf(stderr, "hearsayctl: rule matching failed\n");
@@ -103,14 +107,15 @@ int ctl_rules_text(hs_ctl *c, const hs_ruleset *rs, const char *text)
 		        (unsigned long long)hs_rule_scratch_limit_events(s));
 	rc = 0;
 out:
+	ctl_scorer_close(&sc);
 	json_decref(o.arr);
 	hs_rule_scratch_free(s);
 	return rc;
 }
 
 /* One input line: an NDJSON post (replay format) or a plain text. */
-static int match_line(match_out *o, const hs_ruleset *rs, hs_rule_scratch *s, char *line,
-                      size_t len, const char *path)
+static int match_line(match_out *o, const hs_ruleset *rs, hs_rule_scratch *s, ctl_scorer *sc,
+                      char *line, size_t len, const char *path)
 {
 	char why[256];
 	hs_post *p = NULL;
@@ -133,6 +138,7 @@ static int match_line(match_out *o, const hs_ruleset *rs, hs_rule_scratch *s, ch
 		o->text = p->text;
 		o->title = p->title;
 		o->post_id = p->source_id;
+		ctl_scorer_apply(sc, s, p->text, strlen(p->text), p->lang);
 		n = hs_ruleset_match(rs, s, p, on_hit, o);
 		hs_post_free(p);
 	} else {
@@ -146,6 +152,7 @@ static int match_line(match_out *o, const hs_ruleset *rs, hs_rule_scratch *s, ch
 		o->text = line;
 		o->title = NULL;
 		o->post_id = NULL;
+		ctl_scorer_apply(sc, s, line, len, NULL);
 		n = hs_ruleset_match_text(rs, s, line, len, on_hit, o);
 		free(fixed);
 	}
@@ -161,10 +168,13 @@ int ctl_rules_match(hs_ctl *c, const hs_ruleset *rs, const char *path)
 	ssize_t n;
 	match_out o = { .c = c };
 	hs_rule_scratch *s = hs_rule_scratch_new(rs);
+	ctl_scorer sc = { NULL, NULL };
 	int rc = 1;
 
 	if (!s)
 		return 1;
+	if (ctl_scorer_open(c, rs, &sc) < 0)
+		goto out;
 	if (path && strcmp(path, "-") != 0 && !(in = fopen(path, "r"))) {
 		fprintf(stderr, "hearsayctl: %s: %s\n", path, strerror(errno));
 		goto out;
@@ -176,7 +186,7 @@ int ctl_rules_match(hs_ctl *c, const hs_ruleset *rs, const char *path)
 		o.line = ++lines;
 		if (!len)
 			continue;
-		if (match_line(&o, rs, s, line, len, path ? path : "-") < 0)
+		if (match_line(&o, rs, s, &sc, line, len, path ? path : "-") < 0)
 			bad++;
 	}
 	fprintf(stderr, "hearsayctl: %zu line(s), %zu hit(s), %zu bad line(s), %zu rule(s)\n", lines,
@@ -186,6 +196,7 @@ out:
 	if (in && in != stdin)
 		fclose(in);
 	free(line);
+	ctl_scorer_close(&sc);
 	hs_rule_scratch_free(s);
 	return rc;
 }

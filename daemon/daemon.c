@@ -1,6 +1,8 @@
 /* hearsay: starting and stopping the pipeline (see daemon.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alert.h"
 #include "fetch.h"
@@ -10,6 +12,7 @@
 #include "timeutil.h"
 #include "workers.h"
 #include "writer.h"
+#include "rules/sentiment.h"
 
 void hs_daemon_set_rules(hs_daemon *d, hs_ruleset *rules)
 {
@@ -55,6 +58,21 @@ static int collect_pending(void *ud, uint64_t key, const char *val, size_t len)
 	return 0;
 }
 
+int hs_daemon_load_sentiment(const hs_config *cfg, hs_sentiment_models **out, hs_errs *errs)
+{
+	struct stat st;
+
+	*out = NULL;
+	if (!cfg->lexicons_set && stat(cfg->lexicons_dir, &st) != 0) {
+		hs_log_warn("no sentiment lexicons at %s (signals.lexicons): posts are not scored "
+		            "for sentiment, and rules with a sentiment condition never hit",
+		            cfg->lexicons_dir);
+		return 0;
+	}
+	*out = hs_sentiment_load_dir(cfg->lexicons_dir, errs);
+	return *out ? 0 : -1;
+}
+
 int hs_daemon_start(hs_daemon *d, hs_config *cfg, hs_ruleset *rules,
                     hs_errs *errs)
 {
@@ -67,6 +85,17 @@ int hs_daemon_start(hs_daemon *d, hs_config *cfg, hs_ruleset *rules,
 	atomic_store(&hs_metrics.start_time_us, hs_now_us());
 	if (hs_pseudonym_key_load(cfg->key_file, d->pkey, errs) < 0)
 		goto fail;
+	if (hs_daemon_load_sentiment(cfg, &d->sentiment, errs) < 0)
+		goto fail;
+	if (d->sentiment) {
+		size_t nl;
+		const char *const *ls = hs_sentiment_languages(d->sentiment, &nl);
+		char langs[128] = "";
+		for (size_t i = 0; i < nl; i++)
+			snprintf(langs + strlen(langs), sizeof(langs) - strlen(langs), "%s%s",
+			         i ? ", " : "", ls[i]);
+		hs_log_info("sentiment: %s (from %s)", langs, cfg->lexicons_dir);
+	}
 	d->store = hs_store_open(cfg->store_path, 0, cfg->map_size, errs);
 	if (!d->store)
 		goto fail;
@@ -146,6 +175,8 @@ void hs_daemon_stop(hs_daemon *d)
 	d->store = NULL;
 	hs_ruleset_unref(d->rules);
 	d->rules = NULL;
+	hs_sentiment_models_free(d->sentiment);
+	d->sentiment = NULL;
 	pthread_mutex_destroy(&d->rules_mu);
 	memset(d->pkey, 0, sizeof(d->pkey));
 }

@@ -29,11 +29,13 @@ typedef struct hs_workers hs_workers;
 typedef struct hs_writer hs_writer;
 typedef struct hs_fetch hs_fetch;
 typedef struct hs_server hs_server;
+typedef struct hs_sentiment_models hs_sentiment_models;
 
 typedef struct hs_daemon {
 	hs_config *cfg;                 /* fixed; replaced only when stopped */
 	hs_store *store;                /* fixed */
 	unsigned char pkey[HS_PSEUDONYM_KEY_LEN]; /* fixed */
+	hs_sentiment_models *sentiment; /* fixed; NULL: no sentiment scoring */
 	hs_queue *intake;               /* fixed: hs_post * */
 	hs_queue *storeq;               /* fixed: hs_record * */
 
@@ -52,6 +54,11 @@ typedef struct hs_daemon {
  * with errors in errs and nothing left running. */
 int hs_daemon_start(hs_daemon *d, hs_config *cfg, hs_ruleset *rules,
                     hs_errs *errs);
+/* The sentiment models of cfg->lexicons_dir. A directory that is not
+ * there at all is no error when it is the default one (the daemon then
+ * runs without sentiment, and says so): *out is NULL and 0 is returned;
+ * any other failure is -1 with every error in errs. */
+int hs_daemon_load_sentiment(const hs_config *cfg, hs_sentiment_models **out, hs_errs *errs);
 /* Stop in order: collectors, workers (drained), store thread (last batch
  * committed), then the fetch and lws threads. Main thread. */
 void hs_daemon_stop(hs_daemon *d);

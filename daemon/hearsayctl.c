@@ -28,6 +28,7 @@ static void usage(FILE *f)
 	        "  parse --collector NAME [--set K=V] [--frames] FILE\n"
 	        "                                        a collector's posts from a saved response\n"
 	        "  reload                                reload hearsayd's config and rules; print the outcome\n"
+	        "  sentiment [--lang CODE|auto] [FILE]   score texts, one per line: neg neu pos compound\n"
 	        "  fetch [--max-requests N] [--seconds S] SOURCE\n"
 	        "                                        one live request for a configured source\n"
 	        "options:\n"
@@ -79,6 +80,8 @@ int main(int argc, char **argv)
 		rc = ctl_fetch(&c, cargc, cargv);
 	else if (strcmp(cmd, "reload") == 0)
 		rc = ctl_reload(&c, cargc, cargv);
+	else if (strcmp(cmd, "sentiment") == 0)
+		rc = ctl_sentiment(&c, cargc, cargv);
 	else {
 		fprintf(stderr, "hearsayctl: unknown command '%s'\n", cmd);
 		usage(stderr);

@@ -131,7 +131,7 @@ json_t *hs_hit_event(const hs_post *p, json_t *post_obj, const hs_hit *h,
 
 char *hs_json_dump(const json_t *o, size_t *len)
 {
-	char *s = json_dumps(o, JSON_COMPACT);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	if (s && len)
 		*len = strlen(s);
 	return s;

@@ -13,6 +13,9 @@
 #include <hearsay/post.h>
 #include <hearsay/rules.h>
 
+#include "rules/sentiment_types.h"
+#include "rules/simhash.h"
+
 typedef struct hs_hit {
 	char *rule_id;
 	char *rule_title;
@@ -29,6 +32,12 @@ typedef struct hs_record {
 	char *reject;        /* reason when the post is refused, else NULL */
 	int marked;          /* a deletion notice that marked a stored post */
 	int64_t intake_us;   /* wall clock when the collector handed it over */
+	/* signals, set by the worker (rules/sentiment.h, rules/simhash.h) */
+	int sent_rc;         /* HS_SENT_*: the scores are valid if HS_SENT_SCORED */
+	hs_sentiment sent;
+	char lang[9];        /* language the text was scored in, or detected;
+	                      * "unknown" */
+	hs_simhash_sig sig;  /* of the text's words; sig.n_features 0: none */
 } hs_record;
 
 void hs_record_free(hs_record *r);

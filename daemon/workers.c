@@ -1,4 +1,5 @@
 /* hearsay: analysis workers (see workers.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,8 @@
 #include "timeutil.h"
 #include "utf8.h"
 #include "workers.h"
+#include "rules/normalize.h"
+#include "rules/sentiment.h"
 
 struct hs_workers {
 	hs_daemon *d;
@@ -63,11 +66,47 @@ static int repair_field(char **field, int *changed)
 	return 0;
 }
 
-hs_record *hs_analyse(hs_post *post, const hs_ruleset *rules,
-                      hs_rule_scratch *scratch,
-                      const unsigned char pkey[HS_PSEUDONYM_KEY_LEN])
+/* Sentiment of the post's text in its language (title left out: headlines
+ * are written to attract, not to say how the writer feels). */
+static void score(hs_record *r, const hs_analyser *a)
+{
+	hs_post *p = r->post;
+	char buf[9];
+
+	r->sent_rc = HS_SENT_NO_MODEL;
+	r->sent = (hs_sentiment){ 0.0, 1.0, 0.0, 0.0 };
+	snprintf(r->lang, sizeof(r->lang), "%s",
+	         hs_sentiment_language(a->sentiment, p->text, strlen(p->text), p->lang, buf));
+	if (!a->sentiment || !a->sent_scratch)
+		return;
+	r->sent_rc = hs_sentiment_score(a->sentiment, a->sent_scratch, p->text, strlen(p->text),
+	                                p->lang, &r->sent, NULL);
+	if (r->sent_rc == HS_SENT_ERROR)
+		hs_log_warn("source %s: post %s: sentiment scoring failed (out of memory)", p->source,
+		            p->source_id);
+}
+
+/* The words of the text, signed for claim grouping: the terms view the
+ * rule match just made, or a view of our own without rules. */
+static void sign(hs_record *r, const hs_analyser *a)
+{
+	const char *w = NULL;
+	size_t len = 0;
+
+	if (a->rules && a->scratch)
+		w = hs_rule_scratch_words(a->scratch, &len);
+	else if (a->norm && hs_norm_run_views(a->norm, r->post->text, strlen(r->post->text)) == 0)
+		w = hs_norm_terms(a->norm, &len);
+	if (w)
+		hs_simhash_sign(w, len, &r->sig);
+}
+
+hs_record *hs_analyse(hs_post *post, const hs_analyser *a)
 {
 	hs_record *r = calloc(1, sizeof(*r));
+	const hs_ruleset *rules = a->rules;
+	hs_rule_scratch *scratch = a->scratch;
+	const unsigned char *pkey = a->pkey;
 	int changed = 0;
 
 	if (!r) {
@@ -75,6 +114,7 @@ hs_record *hs_analyse(hs_post *post, const hs_ruleset *rules,
 		return NULL;
 	}
 	r->post = post;
+	snprintf(r->lang, sizeof(r->lang), "unknown");
 	if (!post->text || !post->source || !post->source_id) {
 		r->reject = strdup("post has no text, source or id");
 		return r;
@@ -94,14 +134,20 @@ hs_record *hs_analyse(hs_post *post, const hs_ruleset *rules,
 		free(post->author);
 		post->author = strdup(pn);
 	}
-	if (rules) {
+	score(r, a);
+	if (rules && scratch) {
 		hit_sink sink = { r, 0 };
+		if (r->sent_rc == HS_SENT_SCORED)
+			hs_rule_scratch_set_sentiment(scratch, r->sent.compound);
+		else
+			hs_rule_scratch_clear_sentiment(scratch);
 		if (hs_ruleset_match(rules, scratch, post, on_hit, &sink) < 0)
 			hs_log_warn("source %s: post %s: rule matching failed", post->source,
 			            post->source_id);
 		if (sink.oom)
 			r->reject = strdup("out of memory while matching");
 	}
+	sign(r, a);
 	return r;
 }
 
@@ -110,10 +156,16 @@ static void *worker_main(void *arg)
 	hs_daemon *d = arg;
 	hs_ruleset *rules = NULL;
 	hs_rule_scratch *scratch = NULL;
+	hs_analyser an = { NULL, NULL, d->sentiment, NULL, NULL, d->pkey };
 	uint64_t gen = UINT64_MAX;
 	uint64_t limit_seen = 0;
 	void *item;
 
+	/* this worker's own scratch for sentiment and for words without rules */
+	an.sent_scratch = d->sentiment ? hs_sentiment_scratch_new() : NULL;
+	an.norm = hs_norm_new();
+	if ((d->sentiment && !an.sent_scratch) || !an.norm)
+		hs_log_err("worker: out of memory for its scratch: posts go unscored or unsigned");
 	while (hs_queue_pop(d->intake, &item, -1) == 1) {
 		hs_post *post = item; /* owned by this worker now */
 		uint64_t cur = atomic_load(&d->rules_gen);
@@ -129,7 +181,9 @@ static void *worker_main(void *arg)
 			limit_seen = 0;
 		}
 		int64_t intake = post->fetched_us;
-		hs_record *rec = hs_analyse(post, rules, scratch, d->pkey);
+		an.rules = rules;
+		an.scratch = scratch;
+		hs_record *rec = hs_analyse(post, &an);
 		if (!rec) {
 			HS_INC(posts_rejected);
 			hs_log_err("out of memory: post dropped and counted");
@@ -152,6 +206,8 @@ static void *worker_main(void *arg)
 	if (scratch)
 		hs_rule_scratch_free(scratch);
 	hs_ruleset_unref(rules);
+	hs_sentiment_scratch_free(an.sent_scratch);
+	hs_norm_free(an.norm);
 	return NULL;
 }
 

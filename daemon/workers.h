@@ -17,10 +17,25 @@ hs_workers *hs_workers_start(hs_daemon *d, int n, hs_errs *errs);
  * so that workers drain it and exit. */
 void hs_workers_join(hs_workers *w);
 
-/* Analyse one post into a record (used by workers and by tests/bench).
- * Takes ownership of post. scratch must belong to rules. */
-hs_record *hs_analyse(hs_post *post, const hs_ruleset *rules,
-                      hs_rule_scratch *scratch,
-                      const unsigned char pkey[HS_PSEUDONYM_KEY_LEN]);
+typedef struct hs_sentiment_scratch hs_sentiment_scratch;
+typedef struct hs_norm hs_norm;
+
+/* What one worker analyses with: shared read-only parts and its own
+ * scratch. rules, scratch, sentiment and sent_scratch may be NULL (no
+ * rules; no sentiment); norm is needed when rules is NULL. */
+typedef struct hs_analyser {
+	const hs_ruleset *rules;               /* borrowed */
+	hs_rule_scratch *scratch;              /* borrowed; belongs to rules */
+	const hs_sentiment_models *sentiment;  /* borrowed */
+	hs_sentiment_scratch *sent_scratch;    /* borrowed */
+	hs_norm *norm;                         /* borrowed: words without rules */
+	const unsigned char *pkey;             /* HS_PSEUDONYM_KEY_LEN bytes */
+} hs_analyser;
+
+/* Analyse one post into a record (used by workers and by tests/bench):
+ * repair, pseudonymise, score its sentiment, match the rules (with the
+ * sentiment for rules that have a condition on it), and sign its words
+ * for claim grouping. Takes ownership of post. */
+hs_record *hs_analyse(hs_post *post, const hs_analyser *a);
 
 #endif

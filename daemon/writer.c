@@ -1,6 +1,7 @@
 /* hearsay: the store thread (see writer.h). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "server.h"
 #include "timeutil.h"
 #include "writer.h"
+#include "rules/sentiment.h"
 
 /* Cursor tracking for one feed. Posts reach the store out of order (several
  * workers), so a feed's cursor may only advance over a gap-free prefix of
@@ -185,6 +187,30 @@ static int write_hit(hs_writer *w, hs_wtxn *t, hs_post *p, json_t *post_obj,
 	return rc;
 }
 
+/* What the worker found about the whole post, stored with it (and so in
+ * every hit event, which carries the post): its sentiment in the language
+ * it was scored in ("sentiment": null when it could not be scored), that
+ * language, and the SimHash of its words (16 hex digits; absent when it
+ * has too few words to be grouped into a claim). */
+static int add_signals(json_t *po, const hs_record *r)
+{
+	json_t *s = json_null();
+	char hex[17];
+
+	if (r->sent_rc == HS_SENT_SCORED)
+		s = json_pack("{s:f,s:f,s:f,s:f}", "neg", r->sent.neg, "neu", r->sent.neu, "pos",
+		              r->sent.pos, "compound", r->sent.compound);
+	if (!s || json_object_set_new(po, "sentiment", s) < 0 ||
+	    json_object_set_new(po, "lang_used", json_string(r->lang)) < 0)
+		return -1;
+	if (r->sig.n_features >= HS_SIMHASH_MIN_WORDS) {
+		snprintf(hex, sizeof(hex), "%016" PRIx64, r->sig.hash);
+		if (json_object_set_new(po, "simhash", json_string(hex)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_record(hs_writer *w, hs_wtxn *t, hs_record *r, int64_t now)
 {
 	hs_post *p = r->post;
@@ -206,6 +232,10 @@ static int write_record(hs_writer *w, hs_wtxn *t, hs_record *r, int64_t now)
 	if ((rc = hs_store_wnext(t, "next_post", &p->id)))
 		return rc;
 	json_t *po = hs_post_to_json(p);
+	if (po && add_signals(po, r) < 0) {
+		json_decref(po);
+		return ENOMEM;
+	}
 	char *js = po ? hs_json_dump(po, &len) : NULL;
 	if (!js) {
 		json_decref(po);

@@ -566,6 +566,16 @@ void hs_rule_scratch_clear_sentiment(hs_rule_scratch *s)
 		s->sent_ok = false;
 }
 
+const char *hs_rule_scratch_words(const hs_rule_scratch *s, size_t *len)
+{
+	if (!s) {
+		if (len)
+			*len = 1;
+		return " ";
+	}
+	return hs_norm_terms(s->nz[1], len); /* slot 1: the text */
+}
+
 bool hs_ruleset_uses_sentiment(const hs_ruleset *rs)
 {
 	for (size_t i = 0; rs && i < rs->n; i++)

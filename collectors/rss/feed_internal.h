@@ -6,13 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "utf8.h"
+
 /* ---- feed_text.c, feed_entities.c ------------------------------------------------------------ */
 
 /* Decode one UTF-8 character at s[0..n) (n >= 1). Ill-formed sequences
  * (overlong, surrogate, > U+10FFFF, truncated) give U+FFFD and *adv = 1. */
 uint32_t hs_feed_utf8_get(const unsigned char *s, size_t n, size_t *adv);
-/* Encode cp (<= U+10FFFF) into out (4 bytes room); returns the length. */
-size_t hs_feed_utf8_put(char *out, uint32_t cp);
+/* Encoding a code point: hs_utf8_put (daemon/utf8.h; in a plugin it comes
+ * from the host program). */
 /* HTML entity name (without & and ;) to its code point, or 0. */
 uint32_t hs_feed_entity(const char *name, size_t n);
 /* windows-1252 meaning of a byte / code point 0x80..0x9F, or 0 if undefined

@@ -96,7 +96,7 @@ static void ob_str(ob *o, const char *s)
 static void ob_cp(ob *o, uint32_t cp)
 {
 	char enc[4];
-	ob_put(o, enc, hs_feed_utf8_put(enc, cp));
+	ob_put(o, enc, hs_utf8_put(enc, cp));
 }
 
 /* ---- pass 1: charset ------------------------------------------------------------- */

@@ -54,31 +54,6 @@ uint32_t hs_feed_utf8_get(const unsigned char *s, size_t n, size_t *adv)
 	return c;
 }
 
-size_t hs_feed_utf8_put(char *out, uint32_t cp)
-{
-	unsigned char *o = (unsigned char *)out;
-
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xC0 | (cp >> 6));
-		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xE0 | (cp >> 12));
-		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xF0 | (cp >> 18));
-	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-	return 4;
-}
 
 /* Names HTML also decodes without the ';' ("&copy 2026"). */
 static bool entity_legacy(uint32_t cp)
@@ -142,7 +117,7 @@ static inline void tb_block(tb *b, int n)
 static void tb_put(tb *b, uint32_t cp)
 {
 	char enc[4];
-	size_t n = hs_feed_utf8_put(enc, cp), pre = 0;
+	size_t n = hs_utf8_put(enc, cp), pre = 0;
 
 	if (b->full)
 		return;

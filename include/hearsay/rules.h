@@ -136,6 +136,11 @@ int hs_ruleset_match_text(const hs_ruleset *rs, hs_rule_scratch *s,
  * condition does not hit. */
 void hs_rule_scratch_set_sentiment(hs_rule_scratch *s, double compound);
 void hs_rule_scratch_clear_sentiment(hs_rule_scratch *s);
+/* The words of the text of the last post (or bare text) matched with
+ * this scratch: " w1 w2 ... wn ", folded, without accents, URLs or
+ * mentions (the "terms" view of docs/rules.md). Valid until the next
+ * match on the scratch; "" before any. *len gets its length. */
+const char *hs_rule_scratch_words(const hs_rule_scratch *s, size_t *len);
 /* Whether any rule of the set has a sentiment condition. */
 bool hs_ruleset_uses_sentiment(const hs_ruleset *rs);
 

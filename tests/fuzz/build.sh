@@ -47,7 +47,7 @@ OUT=$(cd "$OUT" && pwd)
 CC=${CC:-clang}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-TARGETS="fuzz_replay_line fuzz_config fuzz_rules_load fuzz_rules_match fuzz_records fuzz_mastodon fuzz_jetstream fuzz_feed fuzz_reddit fuzz_ac fuzz_normalize"
+TARGETS="fuzz_replay_line fuzz_config fuzz_rules_load fuzz_rules_match fuzz_records fuzz_mastodon fuzz_jetstream fuzz_feed fuzz_reddit fuzz_ac fuzz_normalize fuzz_vader fuzz_lexsent"
 
 # Project sources: libhearsay minus nothing (hs_analyse needs the whole
 # daemon: workers.c -> daemon.h, queue, metrics, pseudonym, ...). The two
@@ -95,6 +95,15 @@ rules/normalize.c
 rules/ac.c
 rules/prefilter.c
 rules/rule_literals.c
+rules/sentiment.c
+rules/vader.c
+rules/vader_lex.c
+rules/lexsent.c
+rules/lexsent_text.c
+rules/langid.c
+rules/spike.c
+rules/simhash.c
+rules/claims.c
 "
 PKGS="libcurl libwebsockets libpcre2-8 lmdb openssl jansson yaml-0.1 libxml-2.0 libutf8proc"
 

@@ -159,7 +159,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p->author = next_field(data, size, &pos, &more);
 	}
 	p->created_us = FUZZ_NOW_US;
-	hs_record *r = hs_analyse(p, rules, scratch, pkey);
+	hs_analyser an = { rules, scratch, NULL, NULL, NULL, pkey };
+	hs_record *r = hs_analyse(p, &an);
 	if (!r)
 		abort();
 	check_hits(r);

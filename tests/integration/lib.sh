@@ -116,6 +116,8 @@ store:
   batch_posts: 64
   batch_time: 20ms
 rules_dir: $DEMO/rules.d
+signals:
+  lexicons: $top_srcdir/rules/lexicons
 privacy:
   key_file: $store/pseudonym.key
 listen:

@@ -1,0 +1,571 @@
+/* hearsay: 64-bit SimHash of a terms view (see simhash.h for the contract).
+ *
+ * Counting. Charikar's SimHash keeps one counter per bit and adds +1 or -1
+ * for every feature. Here the equivalent "number of features that have bit
+ * i set" is counted instead (bit i of the fingerprint is 1 when that number
+ * is more than half of all features), with the 64 counters kept
+ * bit-sliced: plane[p] holds bit p of all 64 counters, so adding a feature
+ * hash h to all of them at once is a binary increment by h across the
+ * planes (p = 0: plane ^= h, carry = old plane & h; p = 1 with the carry
+ * ...), which stops as soon as the carry is 0: about two planes per
+ * feature on average instead of 64 additions. The majority test is then a
+ * bit-sliced comparison of the 64 counters with the threshold, plane by
+ * plane from the top, and the margins are read out of the planes.
+ *
+ * Hashes. hs_hash64 reads its input 8 bytes at a time (little-endian, so
+ * the result is the same on every platform), multiplies and xor-shifts
+ * after each block, and ends with a full 64-bit mixer. A bigram's hash
+ * mixes its two word hashes. A feature's sketch value is the top 16 bits of
+ * its hash times an odd constant.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "simhash.h"
+
+#define SH_SEED UINT64_C(0x243f6a8885a308d3)
+#define SH_BLOCK_KEY UINT64_C(0x9fb21c651e98df25)
+/* Derives a feature's sketch value from its hash. */
+#define SH_SKETCH_KEY UINT64_C(0xc2b2ae3d27d4eb4f)
+/* Distinguishes a bigram's hash from any word's hash. */
+#define SH_BIGRAM_KEY UINT64_C(0x9e3779b97f4a7c15)
+
+/* Bit planes: a post shorter than 4 GiB has fewer than 2^33 features. */
+#define SH_PLANES 35
+
+typedef struct sh_acc {
+	uint64_t plane[SH_PLANES]; /* plane[p]: bit p of every bit's counter */
+	unsigned used;             /* planes in use (the others are 0) */
+	uint64_t total;            /* features added */
+} sh_acc;
+
+/* A 64-bit mixer (xor-shift / multiply rounds, constants of the kind used
+ * by splitmix64): every output bit depends on every input bit. */
+static inline uint64_t sh_mix(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= UINT64_C(0x7fb5d329728ea185);
+	x ^= x >> 27;
+	x *= UINT64_C(0x81dadef4bc2dd44d);
+	x ^= x >> 33;
+	return x;
+}
+
+/* Little-endian loads of 8, 4 and 2 bytes (one load each, byte-swapped on
+ * big-endian hosts), so hashes are the same everywhere. */
+static inline uint64_t sh_le64(const unsigned char *s)
+{
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline uint64_t sh_le32(const unsigned char *s)
+{
+	uint32_t v;
+
+	memcpy(&v, s, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+static inline uint64_t sh_le16(const unsigned char *s)
+{
+	return (uint64_t)s[0] | (uint64_t)s[1] << 8;
+}
+
+/* The last n (1..7) bytes of the input as a little-endian number (the
+ * bytes beyond are 0), read with two overlapping loads so no byte outside
+ * s[0..n) is read. */
+static inline uint64_t sh_tail(const unsigned char *s, size_t n)
+{
+	if (n >= 4)
+		return sh_le32(s) | (sh_le32(s + n - 4) >> (8 * (8 - n))) << 32;
+	if (n >= 2)
+		return sh_le16(s) | (sh_le16(s + n - 2) >> (8 * (4 - n))) << 16;
+	return s[0];
+}
+
+/* hs_hash64 of an input of n (1..8) bytes whose value (as sh_tail or one
+ * 8-byte load gives it) is v. */
+static inline uint64_t sh_hash_small(uint64_t v, size_t n)
+{
+	uint64_t h = SH_SEED ^ ((uint64_t)n * SH_BLOCK_KEY);
+
+	h = (h ^ v) * SH_BLOCK_KEY;
+	h ^= h >> 29;
+	return sh_mix(h);
+}
+
+uint64_t hs_hash64(const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t h = SH_SEED ^ ((uint64_t)len * SH_BLOCK_KEY);
+
+	while (len >= 8) {
+		h = (h ^ sh_le64(s)) * SH_BLOCK_KEY;
+		h ^= h >> 29;
+		s += 8;
+		len -= 8;
+	}
+	if (len > 0) {
+		h = (h ^ sh_tail(s, len)) * SH_BLOCK_KEY;
+		h ^= h >> 29;
+	}
+	return sh_mix(h);
+}
+
+unsigned hs_simhash_distance(uint64_t a, uint64_t b)
+{
+	/* population count by adding bits in parallel within the word (no
+	 * library call when the compiler has no popcount instruction) */
+	uint64_t x = a ^ b;
+
+	x -= (x >> 1) & UINT64_C(0x5555555555555555);
+	x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+static inline void sh_add(sh_acc *a, uint64_t h)
+{
+	/* the counters are below 2^used, so a carry can reach plane `used` at
+	 * most: a fixed-length loop (no data-dependent exit to mispredict) */
+	unsigned n = a->used + 1;
+
+	for (unsigned p = 0; p < n; p++) {
+		uint64_t carry = a->plane[p] & h;
+		a->plane[p] ^= h;
+		h = carry;
+	}
+	if (a->plane[n - 1])
+		a->used = n;
+	a->total++;
+}
+
+/* Bits whose counter is at least t, by a bit-sliced comparison from the top
+ * plane down: gt = already known greater, eq = equal so far. */
+static uint64_t sh_at_least(const sh_acc *a, uint64_t t)
+{
+	uint64_t gt = 0, eq = ~UINT64_C(0);
+	unsigned top = a->used;
+
+	while (top < 64 && (t >> top) != 0)
+		top++; /* t has bits above the counters' planes */
+	for (unsigned p = top; p-- > 0;) {
+		uint64_t pl = p < SH_PLANES ? a->plane[p] : 0;
+		if ((t >> p) & 1) {
+			eq &= pl;
+		} else {
+			gt |= eq & pl;
+			eq &= ~pl;
+		}
+	}
+	return gt | eq;
+}
+
+/* The margin |2 c - total| of every bit, c its counter, capped at 255. */
+static void sh_margins(const sh_acc *a, uint8_t *margin)
+{
+	uint64_t count[64];
+
+	if (a->used <= 8) {
+		/* counters below 256: spread each byte of each plane into eight
+		 * byte lanes (b * 0x8040201008040201 holds b << 9k for k = 0..7
+		 * without overlap, so bit 7 of byte k is bit 7 - k of b) and add
+		 * the plane's weight; byte k of lanes[j] ends up as the counter
+		 * of bit 8 j + 7 - k */
+		uint64_t lanes[8] = { 0 };
+		for (unsigned p = 0; p < a->used; p++)
+			for (unsigned j = 0; j < 8; j++) {
+				uint64_t b = (a->plane[p] >> (8 * j)) & 0xff;
+				lanes[j] += (((b * UINT64_C(0x8040201008040201)) &
+				              UINT64_C(0x8080808080808080)) >> 7) << p;
+			}
+		for (unsigned j = 0; j < 8; j++)
+			for (unsigned k = 0; k < 8; k++)
+				count[8 * j + 7 - k] = (lanes[j] >> (8 * k)) & 0xff;
+	} else {
+		for (unsigned b = 0; b < 64; b++) {
+			count[b] = 0;
+			for (unsigned p = 0; p < a->used; p++)
+				count[b] |= ((a->plane[p] >> b) & 1) << p;
+		}
+	}
+	for (unsigned b = 0; b < 64; b++) {
+		uint64_t twice = 2 * count[b];
+		uint64_t m = twice > a->total ? twice - a->total : a->total - twice;
+		margin[b] = (uint8_t)(m > 255 ? 255 : m);
+	}
+}
+
+/* Bottom-k sketch under construction: values are collected unsorted and
+ * sorted once at the end; a long post compacts the buffer to the
+ * HS_SIMHASH_SKETCH smallest values whenever it fills, and from then on
+ * skips values above the largest kept (they cannot be among the smallest). */
+#define SH_COLLECT (4 * HS_SIMHASH_SKETCH)
+
+typedef struct sh_col {
+	uint16_t v[SH_COLLECT];
+	unsigned n;
+	unsigned limit;      /* values above it are skipped (65535: none yet) */
+	bool dropped;        /* a distinct value was left out */
+} sh_col;
+
+/* Sort v[0..n) (n <= SH_COLLECT) ascending and drop repeats; returns the
+ * new n. The values are uniform, so a counting sort on their top 6 bits
+ * leaves them nearly sorted, and the insertion sort after it moves little
+ * (an insertion sort alone costs a mispredicted branch per value). */
+static unsigned sh_sort_unique(uint16_t *v, unsigned n)
+{
+	uint16_t tmp[SH_COLLECT];
+	unsigned start[65] = { 0 }, m = 0;
+
+	if (n > 16) {
+		for (unsigned i = 0; i < n; i++)
+			start[(v[i] >> 10) + 1]++;
+		for (unsigned b = 1; b < 65; b++)
+			start[b] += start[b - 1];
+		for (unsigned i = 0; i < n; i++)
+			tmp[start[v[i] >> 10]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+	for (unsigned i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		unsigned j = i;
+		while (j > 0 && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (m == 0 || v[i] != v[m - 1])
+			v[m++] = v[i];
+	return m;
+}
+
+/* Keep the HS_SIMHASH_SKETCH smallest distinct values. */
+static void sh_col_compact(sh_col *c)
+{
+	c->n = sh_sort_unique(c->v, c->n);
+	if (c->n > HS_SIMHASH_SKETCH) {
+		c->n = HS_SIMHASH_SKETCH;
+		c->dropped = true;
+	}
+	if (c->n == HS_SIMHASH_SKETCH)
+		c->limit = c->v[c->n - 1];
+}
+
+static inline void sh_col_add(sh_col *c, uint16_t v)
+{
+	if (v > c->limit) {
+		c->dropped = true;
+		return;
+	}
+	if (c->n == SH_COLLECT)
+		sh_col_compact(c);
+	c->v[c->n++] = v;
+}
+
+static void sh_col_finish(sh_col *c, hs_simhash_sketch *k)
+{
+	sh_col_compact(c);
+	memcpy(k->v, c->v, c->n * sizeof(*k->v));
+	for (unsigned i = c->n; i < HS_SIMHASH_SKETCH; i++)
+		k->v[i] = 0;
+	k->n = (uint8_t)c->n;
+	k->all = !c->dropped;
+}
+
+/* Is the word s[0..n) (n >= 1) a content word: does it start with a
+ * letter, mark or digit? */
+static bool sh_content(const char *s, size_t n)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t r;
+	utf8proc_category_t cat;
+	unsigned char c = (unsigned char)s[0];
+
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		       (c >= 'A' && c <= 'Z');
+	r = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp);
+	if (r <= 0)
+		return false;
+	cat = utf8proc_category(cp);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
+}
+
+/* Retweet markers, dropped wherever they are: rt, mt, ht, rts. */
+static bool sh_rt_marker(const char *s, size_t n)
+{
+	if (n == 2)
+		return (s[0] == 'r' || s[0] == 'm' || s[0] == 'h') && s[1] == 't';
+	return n == 3 && s[0] == 'r' && s[1] == 't' && s[2] == 's';
+}
+
+/* Attribution markers, dropped at the end of the post: via, cc. */
+static bool sh_tail_marker(const char *s, size_t n)
+{
+	return (n == 3 && memcmp(s, "via", 3) == 0) || (n == 2 && s[0] == 'c' && s[1] == 'c');
+}
+
+/* The end of the last word that is kept: trailing words that are not
+ * content, or are markers of either kind, are cut. */
+static size_t sh_content_end(const char *t, size_t len)
+{
+	size_t end = len;
+
+	for (;;) {
+		size_t e, s;
+		while (end > 0 && t[end - 1] == ' ')
+			end--;
+		if (end == 0)
+			return 0;
+		e = end;
+		s = e;
+		while (s > 0 && t[s - 1] != ' ')
+			s--;
+		if (sh_content(t + s, e - s) && !sh_tail_marker(t + s, e - s) &&
+		    !sh_rt_marker(t + s, e - s))
+			return e;
+		end = s;
+	}
+}
+
+/* The next kept word of t[*i .. end): sets *s and *n and moves *i past it;
+ * false when there is none. */
+/* The next kept word of t[*i .. end) and its hash: sets *s, *n and *h and
+ * moves *i past it; false when there is none. len (>= end) is the length
+ * of the buffer: a word with 8 readable bytes from its start is found and
+ * hashed from one 8-byte load (the first space in it by a bit trick), the
+ * others byte by byte. */
+/* Index of the first space among the 8 bytes of x (a little-endian
+ * load), 8 if there is none: spaces become zero bytes, and the lowest flag
+ * of the zero-byte test is exact (a borrow only runs upwards from a zero
+ * byte). */
+static inline unsigned sh_first_space(uint64_t x)
+{
+	uint64_t y = x ^ UINT64_C(0x2020202020202020);
+	uint64_t z = (y - UINT64_C(0x0101010101010101)) & ~y & UINT64_C(0x8080808080808080);
+	unsigned k = 0;
+
+	if (!z)
+		return 8;
+#if defined(__GNUC__) || defined(__clang__)
+	k = (unsigned)__builtin_ctzll(z) / 8;
+#else
+	while (!(z & 0x80)) {
+		z >>= 8;
+		k++;
+	}
+#endif
+	return k;
+}
+
+/* The next kept word of t[*i .. end) and its hash: sets *s, *n and *h and
+ * moves *i past it; false when there is none. len (>= end) is the length
+ * of the buffer: while 8 bytes are readable, the word's end is found 8
+ * bytes at a time, and a word of up to 7 bytes is hashed straight from the
+ * load; the rest goes byte by byte. */
+static inline bool sh_next_word(const char *t, size_t len, size_t end, size_t *i, size_t *s,
+                                size_t *n, uint64_t *h)
+{
+	const unsigned char *u = (const unsigned char *)t;
+
+	while (*i < end) {
+		uint64_t first = 0;
+		unsigned k = 8;
+		while (*i < end && t[*i] == ' ')
+			(*i)++;
+		if (*i >= end)
+			return false;
+		*s = *i;
+		while (len - *i >= 8) {
+			uint64_t x = sh_le64(u + *i);
+			k = sh_first_space(x);
+			if (*i == *s)
+				first = x;
+			*i += k;
+			if (k < 8)
+				break;
+		}
+		if (k == 8)
+			while (*i < end && t[*i] != ' ')
+				(*i)++;
+		*n = *i - *s;
+		if (!sh_content(t + *s, *n) || sh_rt_marker(t + *s, *n))
+			continue;
+		if (*n < 8 && k < 8)
+			*h = sh_hash_small(first & ((UINT64_C(1) << (8 * *n)) - 1), *n);
+		else
+			*h = hs_hash64(t + *s, *n);
+		return true;
+	}
+	return false;
+}
+
+static inline uint64_t sh_bigram(uint64_t prev, uint64_t h)
+{
+	return sh_mix((prev * SH_BIGRAM_KEY) ^ h);
+}
+
+static inline uint16_t sh_sketch_value(uint64_t h)
+{
+	return (uint16_t)((h * SH_SKETCH_KEY) >> 48);
+}
+
+static uint64_t sh_core(const char *terms, size_t len, unsigned *n_features, uint8_t *margin,
+                        hs_simhash_sketch *sk)
+{
+	sh_acc a;
+	sh_col col;
+	uint64_t prev = 0, fp = 0, h;
+	size_t words = 0, end, i = 0, s, n;
+
+	a.used = 0;
+	a.total = 0;
+	memset(a.plane, 0, sizeof(a.plane));
+	col.n = 0;
+	col.limit = UINT16_MAX;
+	col.dropped = false;
+	end = terms ? sh_content_end(terms, len) : 0;
+	while (sh_next_word(terms, len, end, &i, &s, &n, &h)) {
+		sh_add(&a, h);
+		if (sk)
+			sh_col_add(&col, sh_sketch_value(h));
+		if (words > 0) {
+			uint64_t bh = sh_bigram(prev, h);
+			sh_add(&a, bh);
+			if (sk)
+				sh_col_add(&col, sh_sketch_value(bh));
+		}
+		prev = h;
+		words++;
+	}
+	/* bit i is 1 when its count c > total / 2, i.e. c >= total / 2 + 1 */
+	if (words > 0)
+		fp = sh_at_least(&a, a.total / 2 + 1);
+	if (margin)
+		sh_margins(&a, margin);
+	if (sk)
+		sh_col_finish(&col, sk);
+	if (n_features)
+		*n_features = words > UINT_MAX ? UINT_MAX : (unsigned)words;
+	return fp;
+}
+
+size_t hs_simhash_features(const char *terms, size_t len, hs_simhash_feature_fn fn, void *ud)
+{
+	uint64_t prev = 0, h;
+	size_t words = 0, end = terms ? sh_content_end(terms, len) : 0, i = 0, s, n;
+
+	while (sh_next_word(terms, len, end, &i, &s, &n, &h)) {
+		if (fn)
+			fn(ud, h, sh_sketch_value(h), 0);
+		if (words > 0 && fn) {
+			uint64_t bh = sh_bigram(prev, h);
+			fn(ud, bh, sh_sketch_value(bh), 1);
+		}
+		prev = h;
+		words++;
+	}
+	return words;
+}
+
+uint64_t hs_simhash(const char *terms, size_t len, unsigned *n_features)
+{
+	return sh_core(terms, len, n_features, NULL, NULL);
+}
+
+/* The least certain bits of each quarter (see hs_simhash_sig): keys
+ * margin * 16 + bit (unique, so the smallest key names its bit), the
+ * smallest taken HS_SIMHASH_WEAK times by a minimum (no branch to
+ * mispredict). */
+static void sh_weak(hs_simhash_sig *out)
+{
+	for (unsigned q = 0; q < 4; q++) {
+		uint16_t key[16];
+		unsigned n = 0;
+		for (unsigned i = 0; i < 16; i++) {
+			unsigned m = out->margin[16 * q + i];
+			key[i] = (uint16_t)(m <= HS_SIMHASH_WEAK_MARGIN ? m * 16 + i : UINT16_MAX);
+		}
+		for (unsigned w = 0; w < HS_SIMHASH_WEAK; w++) {
+			uint16_t t8[8], t4[4], best;
+			/* a tree of minimums: short dependency chains */
+			for (unsigned i = 0; i < 8; i++)
+				t8[i] = key[i] < key[i + 8] ? key[i] : key[i + 8];
+			for (unsigned i = 0; i < 4; i++)
+				t4[i] = t8[i] < t8[i + 4] ? t8[i] : t8[i + 4];
+			t4[0] = t4[0] < t4[2] ? t4[0] : t4[2];
+			t4[1] = t4[1] < t4[3] ? t4[1] : t4[3];
+			best = t4[0] < t4[1] ? t4[0] : t4[1];
+			out->weak[q][w] = best == UINT16_MAX ? 0 : (uint8_t)(best & 15);
+			n += best != UINT16_MAX;
+			key[best & 15] = UINT16_MAX;
+		}
+		out->n_weak[q] = (uint8_t)n;
+	}
+}
+
+void hs_simhash_sign(const char *terms, size_t len, hs_simhash_sig *out)
+{
+	out->hash = sh_core(terms, len, &out->n_features, out->margin, &out->sketch);
+	if (out->n_features > 0) {
+		sh_weak(out);
+	} else {
+		memset(out->n_weak, 0, sizeof(out->n_weak));
+		memset(out->weak, 0, sizeof(out->weak));
+	}
+}
+
+unsigned hs_simhash_resemblance(const hs_simhash_sketch *a, const hs_simhash_sketch *b)
+{
+	unsigned i = 0, j = 0, both = 0, seen = 0, k;
+
+	if (a->n == 0 || b->n == 0)
+		return a->n == b->n ? 100 : 0;
+	if (a->all && b->all) {
+		/* both complete: the exact Jaccard index */
+		while (i < a->n && j < b->n) {
+			if (a->v[i] == b->v[j]) {
+				both++;
+				i++;
+				j++;
+			} else if (a->v[i] < b->v[j]) {
+				i++;
+			} else {
+				j++;
+			}
+		}
+		return (100 * both) / (a->n + b->n - both);
+	}
+	/* bottom-k estimate: of the k smallest values of the union, the share
+	 * found in both (k = the smaller sketch) */
+	k = a->n < b->n ? a->n : b->n;
+	while (seen < k) {
+		if (j >= b->n || (i < a->n && a->v[i] < b->v[j])) {
+			i++;
+		} else if (i >= a->n || b->v[j] < a->v[i]) {
+			j++;
+		} else {
+			both++;
+			i++;
+			j++;
+		}
+		seen++;
+	}
+	return (100 * both) / k;
+}
