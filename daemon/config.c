@@ -245,7 +245,7 @@ static int parse_signals(hs_config *c, const hs_ynode *root, hs_errs *errs)
 {
 	static const char *const keys[] = { "lexicons", "bucket", "spikes", "claims", NULL };
 	static const char *const skeys[] = { "sources", "rules", "claims", "threshold",
-	                                     "min_count", "warmup", "seasonal", NULL };
+	                                     "min_count", "warmup", "seasonal", "late", NULL };
 	static const char *const ckeys[] = { "min_size", "idle", NULL };
 	const hs_ynode *sg = hs_ymap_get(root, "signals"), *sp, *cl, *n;
 	int64_t v;
@@ -253,7 +253,7 @@ static int parse_signals(hs_config *c, const hs_ynode *root, hs_errs *errs)
 
 	if (hs_y_is_null(sg))
 		sg = NULL;
-	c->bucket_us = 60 * 1000000LL;
+	c->bucket_us = 600 * 1000000LL;
 	c->claim_idle_us = 48 * 3600 * 1000000LL;
 	if (sg && hs_y_expect(sg, HS_Y_MAP, "signals", errs) < 0)
 		return -1;
@@ -289,9 +289,18 @@ static int parse_signals(hs_config *c, const hs_ynode *root, hs_errs *errs)
 	if (get_int(sp, "min_count", 5, 1, 1000000, &v, errs))
 		rc = -1;
 	c->spike_min_count = (int)v;
-	if (get_int(sp, "warmup", 10, 0, 10000, &v, errs))
+	if (get_int(sp, "warmup", 12, 0, 10000, &v, errs))
 		rc = -1;
 	c->spike_warmup = (int)v;
+	c->spike_late_us = 15 * 60 * 1000000LL;
+	if ((n = hs_ymap_get(sp, "late"))) {
+		if (hs_y_duration(n, "signals.spikes.late", errs, &c->spike_late_us) < 0)
+			rc = -1;
+		else if (c->spike_late_us < 0 || c->spike_late_us > 86400 * 1000000LL) {
+			hs_y_error(n, errs, "signals.spikes.late must be between 0 and 1d");
+			rc = -1;
+		}
+	}
 	cl = hs_ymap_get(sg, "claims");
 	if (hs_y_is_null(cl))
 		cl = NULL;
@@ -677,7 +686,8 @@ int hs_config_restart_diff(const hs_config *a, const hs_config *b, char *buf,
 	    a->spike_sources != b->spike_sources || a->spike_rules != b->spike_rules ||
 	    a->spike_claims != b->spike_claims || a->spike_threshold != b->spike_threshold ||
 	    a->spike_min_count != b->spike_min_count || a->spike_warmup != b->spike_warmup ||
-	    a->spike_seasonal != b->spike_seasonal || a->claim_min_size != b->claim_min_size ||
+	    a->spike_seasonal != b->spike_seasonal || a->spike_late_us != b->spike_late_us ||
+	    a->claim_min_size != b->claim_min_size ||
 	    a->claim_idle_us != b->claim_idle_us)
 		add_name(buf, len, &n, "signals");
 	if (routes_differ(a, b))

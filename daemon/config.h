@@ -74,6 +74,7 @@ typedef struct hs_config {
 	int spike_min_count;      /* posts in a bucket, at least */
 	int spike_warmup;         /* buckets before a key may spike */
 	bool spike_seasonal;      /* time-of-day baselines */
+	int64_t spike_late_us;    /* lateness allowance of spike buckets */
 	int claim_min_size;       /* posts before a claim is reported */
 	int64_t claim_idle_us;    /* a claim without posts for this long is closed */
 

@@ -54,6 +54,10 @@ extern size_t ctl_posts_printed;
  * does not answer. */
 json_t *ctl_fetch_stats(const char *base);
 int ctl_reload(hs_ctl *c, int argc, char **argv);
+/* hearsayctl spikes, claims, mood (ctl_signals.c). */
+int ctl_spikes(hs_ctl *c, int argc, char **argv);
+int ctl_claims(hs_ctl *c, int argc, char **argv);
+int ctl_mood(hs_ctl *c, int argc, char **argv);
 /* hearsayctl sentiment (ctl_sentiment.c). */
 int ctl_sentiment(hs_ctl *c, int argc, char **argv);
 /* The sentiment lexicon directory: opt, else $HEARSAY_LEXICONS, else the

@@ -29,6 +29,10 @@ static void usage(FILE *f)
 	        "                                        a collector's posts from a saved response\n"
 	        "  reload                                reload hearsayd's config and rules; print the outcome\n"
 	        "  sentiment [--lang CODE|auto] [FILE]   score texts, one per line: neg neu pos compound\n"
+	        "  spikes [--rumour] [--limit N] [--json]  spikes found (sources, rules, claims)\n"
+	        "  claims [--min-size N] [--json] [ID]   repeated claims; ID: provenance and spread\n"
+	        "  mood [--source S|--rule R] [--since T] [--json|--csv]\n"
+	        "                                        sentiment per time bucket\n"
 	        "  fetch [--max-requests N] [--seconds S] SOURCE\n"
 	        "                                        one live request for a configured source\n"
 	        "options:\n"
@@ -82,6 +86,12 @@ int main(int argc, char **argv)
 		rc = ctl_reload(&c, cargc, cargv);
 	else if (strcmp(cmd, "sentiment") == 0)
 		rc = ctl_sentiment(&c, cargc, cargv);
+	else if (strcmp(cmd, "spikes") == 0)
+		rc = ctl_spikes(&c, cargc, cargv);
+	else if (strcmp(cmd, "claims") == 0)
+		rc = ctl_claims(&c, cargc, cargv);
+	else if (strcmp(cmd, "mood") == 0)
+		rc = ctl_mood(&c, cargc, cargv);
 	else {
 		fprintf(stderr, "hearsayctl: unknown command '%s'\n", cmd);
 		usage(stderr);

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "rules/sentiment.h"
 #include "log.h"
 #include "metrics.h"
 #include "sdnotify.h"
@@ -172,8 +173,19 @@ int main(int argc, char **argv)
 	if (level)
 		setenv("HEARSAY_LOG_LEVEL_FIXED", "1", 1);
 	if (test) {
-		printf("%s: configuration OK: %zu source(s), %zu alert route(s), %zu rule(s) from %s\n",
-		       path, cfg->n_sources, cfg->n_routes, hs_ruleset_count(rules), cfg->rules_dir);
+		hs_sentiment_models *m = NULL;
+		if (hs_daemon_load_sentiment(cfg, &m, &errs) < 0) {
+			print_errs("sentiment lexicons rejected", &errs);
+			hs_errs_clear(&errs);
+			hs_ruleset_unref(rules);
+			hs_config_free(cfg);
+			return EX_CONFIG_;
+		}
+		printf("%s: configuration OK: %zu source(s), %zu alert route(s), %zu rule(s) from %s, "
+		       "sentiment lexicons %s\n",
+		       path, cfg->n_sources, cfg->n_routes, hs_ruleset_count(rules), cfg->rules_dir,
+		       m ? cfg->lexicons_dir : "missing (sentiment off)");
+		hs_sentiment_models_free(m);
 		hs_ruleset_unref(rules);
 		hs_config_free(cfg);
 		return EX_OK_;

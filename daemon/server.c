@@ -213,7 +213,8 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		pthread_mutex_lock(&s->mu);
 		ss->next_seq = s->last_seq + 1;
 		pthread_mutex_unlock(&s->mu);
-		/* ?since=SEQ: every stored event after SEQ; ?backlog=N: the last N */
+		/* ?since=SEQ: every stored event after SEQ; ?backlog=N: the events
+		 * from the N-th newest hit on */
 		const char *since = lws_get_urlarg_by_name(wsi, "since=", buf, sizeof(buf));
 		if (since) {
 			char *end;
@@ -226,9 +227,14 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		} else if ((since = lws_get_urlarg_by_name(wsi, "backlog=", buf, sizeof(buf)))) {
 			char *end;
 			unsigned long long v = strtoull(since, &end, 10);
-			if (end != since && *end == '\0' && since[0] != '-' && v > 0) {
-				uint64_t start = v >= ss->next_seq ? 1 : ss->next_seq - v;
-				ss->catchup = start < ss->next_seq;
+			uint64_t start = 0;
+			/* the last N hits, with the spike and claim events among them
+			 * (a short read of the store on the lws thread: one backward
+			 * cursor walk over the newest events) */
+			if (end != since && *end == '\0' && since[0] != '-' && v > 0 &&
+			    hs_store_backlog_start(s->d->store, v, &start) == 0 && start &&
+			    start < ss->next_seq) {
+				ss->catchup = 1;
 				ss->next_seq = start;
 			}
 		}

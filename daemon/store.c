@@ -18,14 +18,19 @@
 #include "timeutil.h"
 
 enum { DB_META, DB_POSTS, DB_DEDUP, DB_PTIME, DB_HITS, DB_HTIME, DB_EVENTS,
-       DB_OUTBOX, DB_CURSORS, DB_COUNT };
+       DB_OUTBOX, DB_CURSORS,
+       /* schema 2: the signal databases (HS_SDB_* in store.h, in order) */
+       DB_ROLLUPS, DB_SPIKES, DB_CLAIMS, DB_SIGSTATE, DB_COUNT };
+#define DB_FIRST_SIG DB_ROLLUPS
 static const char *const db_names[DB_COUNT] = {
-	"meta", "posts", "dedup", "ptime", "hits", "htime", "events", "outbox", "cursors"
+	"meta", "posts", "dedup", "ptime", "hits", "htime", "events", "outbox", "cursors",
+	"rollups", "spikes", "claims", "sigstate"
 };
 
 struct hs_store {
 	MDB_env *env;
 	MDB_dbi dbi[DB_COUNT];
+	bool have[DB_COUNT];  /* read-only on a schema 1 store: no signal dbs */
 	char *path;
 	int rdonly;
 	/* Readers in this process hold it shared; growing the map holds it
@@ -104,7 +109,22 @@ static int check_schema(hs_store *st, MDB_txn *txn, hs_errs *errs)
 		            HS_STORE_SCHEMA);
 		return -1;
 	}
-	/* Migrations from older schemas go here, in order. Schema 1 is the first. */
+	/* Migrations from older schemas, in order. 1 -> 2: the signal databases
+	 * (rollups, spikes, claims, sigstate), which hs_store_open has just
+	 * created empty; nothing else changes. */
+	if (ver < 2 && !st->rdonly) {
+		unsigned char nb[4] = { 0, 0, 0, HS_STORE_SCHEMA };
+		v.mv_size = 4;
+		v.mv_data = nb;
+		rc = mdb_put(txn, st->dbi[DB_META], &k, &v, 0);
+		if (rc) {
+			hs_errs_add(errs, st->path, 0, 0, "cannot migrate the store to schema %d: %s",
+			            HS_STORE_SCHEMA, mdb_strerror(rc));
+			return -1;
+		}
+		hs_log_notice("store %s: migrated from schema %u to %d (signal databases added)",
+		              st->path, ver, HS_STORE_SCHEMA);
+	}
 	return 0;
 }
 
@@ -156,6 +176,10 @@ hs_store *hs_store_open(const char *path, int flags, uint64_t map_size,
 	}
 	for (int i = 0; i < DB_COUNT; i++) {
 		rc = mdb_dbi_open(txn, db_names[i], st->rdonly ? 0 : MDB_CREATE, &st->dbi[i]);
+		if (rc == MDB_NOTFOUND && st->rdonly && i >= DB_FIRST_SIG)
+			continue; /* a schema 1 store not yet migrated: no signals */
+		if (!rc)
+			st->have[i] = true;
 		if (rc) {
 			hs_errs_add(errs, path, 0, 0, "cannot open database '%s': %s%s", db_names[i],
 			            mdb_strerror(rc),
@@ -431,6 +455,58 @@ int hs_store_woutbox(hs_wtxn *t, uint64_t alert_id, const char *json, size_t len
 	return mdb_put(t->txn, t->st->dbi[DB_OUTBOX], &k, &v, 0);
 }
 
+int hs_store_wevent(hs_wtxn *t, uint64_t seq, const char *json, size_t len)
+{
+	unsigned char b[8];
+	MDB_val k = { 8, b }, v = { len, (void *)json };
+	be64(b, seq);
+	return mdb_put(t->txn, t->st->dbi[DB_EVENTS], &k, &v, 0);
+}
+
+static int sig_db(int sdb)
+{
+	return sdb >= 0 && sdb < HS_SDB_COUNT ? DB_FIRST_SIG + sdb : -1;
+}
+
+int hs_store_wsig_put(hs_wtxn *t, int sdb, const void *key, size_t klen, const void *val,
+                      size_t vlen)
+{
+	int db = sig_db(sdb);
+	MDB_val k = { klen, (void *)key }, v = { vlen, (void *)val };
+	if (db < 0 || klen == 0 || klen > 511)
+		return EINVAL;
+	return mdb_put(t->txn, t->st->dbi[db], &k, &v, 0);
+}
+
+int hs_store_wsig_get(hs_wtxn *t, int sdb, const void *key, size_t klen, const void **val,
+                      size_t *vlen)
+{
+	int db = sig_db(sdb), rc;
+	MDB_val k = { klen, (void *)key }, v;
+	*val = NULL;
+	*vlen = 0;
+	if (db < 0 || klen == 0 || klen > 511)
+		return EINVAL;
+	rc = mdb_get(t->txn, t->st->dbi[db], &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (!rc) {
+		*val = v.mv_data;
+		*vlen = v.mv_size;
+	}
+	return rc;
+}
+
+int hs_store_wsig_del(hs_wtxn *t, int sdb, const void *key, size_t klen)
+{
+	int db = sig_db(sdb), rc;
+	MDB_val k = { klen, (void *)key };
+	if (db < 0 || klen == 0 || klen > 511)
+		return EINVAL;
+	rc = mdb_del(t->txn, t->st->dbi[db], &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* ---- readers ------------------------------------------------------------------ */
 
 static int rbegin(hs_store *st, MDB_txn **txn)
@@ -693,4 +769,94 @@ int hs_store_get_stats(hs_store *st, hs_store_stats *out)
 	out->map_used = (uint64_t)(info.me_last_pgno + 1) * ms.ms_psize;
 	rend(st, txn);
 	return 0;
+}
+
+int hs_store_scan_sig(hs_store *st, int sdb, const void *prefix, size_t plen, bool reverse,
+                      size_t max, hs_store_kv_fn fn, void *ud)
+{
+	int db = sig_db(sdb), rc;
+	MDB_txn *txn;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	unsigned char hi[512];
+	size_t n = 0;
+
+	if (db < 0 || plen > 500)
+		return EINVAL;
+	if (!st->have[db])
+		return 0; /* a schema 1 store: nothing yet */
+	if ((rc = rbegin(st, &txn)))
+		return rc;
+	if ((rc = mdb_cursor_open(txn, st->dbi[db], &cur)))
+		goto out;
+	if (!reverse) {
+		k.mv_size = plen;
+		k.mv_data = (void *)(plen ? prefix : "");
+		rc = plen ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)
+		          : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	} else {
+		/* the last key with the prefix: position after prefix + 0xFF.. */
+		if (plen)
+			memcpy(hi, prefix, plen);
+		memset(hi + plen, 0xFF, 8);
+		k.mv_size = plen + 8;
+		k.mv_data = hi;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		if (rc == MDB_NOTFOUND)
+			rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+		else if (!rc)
+			rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	}
+	while (!rc) {
+		if (plen && (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0))
+			break;
+		if (fn(ud, k.mv_data, k.mv_size, v.mv_data, v.mv_size))
+			break;
+		if (max && ++n >= max)
+			break;
+		rc = mdb_cursor_get(cur, &k, &v, reverse ? MDB_PREV : MDB_NEXT);
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+out:
+	if (cur)
+		mdb_cursor_close(cur);
+	rend(st, txn);
+	return rc;
+}
+
+int hs_store_backlog_start(hs_store *st, uint64_t n_hits, uint64_t *seq)
+{
+	static const char hit[] = "{\"type\":\"hit\"";
+	MDB_txn *txn;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	uint64_t seen = 0;
+	int rc;
+
+	*seq = 0;
+	if (!n_hits)
+		return 0;
+	if ((rc = rbegin(st, &txn)))
+		return rc;
+	if ((rc = mdb_cursor_open(txn, st->dbi[DB_EVENTS], &cur)))
+		goto out;
+	rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	while (!rc) {
+		if (k.mv_size == 8 && v.mv_size >= sizeof(hit) - 1 &&
+		    memcmp(v.mv_data, hit, sizeof(hit) - 1) == 0 && ++seen == n_hits) {
+			*seq = rd64(k.mv_data);
+			break;
+		}
+		if (k.mv_size == 8)
+			*seq = rd64(k.mv_data); /* fewer hits than asked: from the oldest */
+		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	}
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+out:
+	if (cur)
+		mdb_cursor_close(cur);
+	rend(st, txn);
+	return rc;
 }

@@ -11,6 +11,14 @@
  *   events   seq -> event JSON                    (what /ws pushed)
  *   outbox   alert id -> alert JSON               (durable alert outbox)
  *   cursors  feed name -> cursor string
+ * and since schema 2 the signal databases (daemon/signals.c says what their
+ * keys and values are):
+ *   rollups  kind, name 0x00 bucket time -> counts and sentiment sums
+ *   spikes   spike id -> spike JSON
+ *   claims   claim id -> claim record (rules/claims.h) + JSON
+ *   sigstate name -> saved state (spike baselines, counters)
+ * A schema 1 store is migrated when the daemon opens it (the signal
+ * databases are created empty); hearsayctl reads one as it is.
  * Times are signed microseconds stored with the sign bit flipped so that
  * they sort as unsigned big-endian numbers.
  *
@@ -28,7 +36,7 @@
 
 #include <hearsay/errors.h>
 
-#define HS_STORE_SCHEMA 1
+#define HS_STORE_SCHEMA 2
 
 typedef struct hs_store hs_store;
 typedef struct hs_wtxn hs_wtxn;
@@ -70,6 +78,18 @@ int hs_store_whit(hs_wtxn *t, uint64_t seq, const char *rule_id,
 int hs_store_wcursor(hs_wtxn *t, const char *feed, const char *cursor);
 int hs_store_woutbox(hs_wtxn *t, uint64_t alert_id, const char *json, size_t len);
 
+/* An event that is not a hit (spike, claim): events db only. */
+int hs_store_wevent(hs_wtxn *t, uint64_t seq, const char *json, size_t len);
+/* The signal databases, for daemon/signals.c. Keys are 1..511 bytes. */
+enum { HS_SDB_ROLLUPS = 0, HS_SDB_SPIKES, HS_SDB_CLAIMS, HS_SDB_SIGSTATE, HS_SDB_COUNT };
+int hs_store_wsig_put(hs_wtxn *t, int sdb, const void *key, size_t klen, const void *val,
+                      size_t vlen);
+/* *val is NULL (and 0 returned) when the key is not there; the value is
+ * valid until the transaction ends or writes. */
+int hs_store_wsig_get(hs_wtxn *t, int sdb, const void *key, size_t klen, const void **val,
+                      size_t *vlen);
+int hs_store_wsig_del(hs_wtxn *t, int sdb, const void *key, size_t klen);
+
 /* ---- readers (any thread, any process) ---------------------------------- */
 /* Callbacks get data valid only during the call; return non-zero to stop. */
 typedef int (*hs_store_row_fn)(void *ud, uint64_t key, const char *val, size_t len);
@@ -83,6 +103,11 @@ int hs_store_scan_outbox(hs_store *st, hs_store_row_fn fn, void *ud);
 /* Events with seq > after, in order, at most max (0 = no limit). */
 int hs_store_scan_events(hs_store *st, uint64_t after, size_t max,
                          hs_store_row_fn fn, void *ud);
+
+/* The seq from which the last n_hits hit events follow (the other events
+ * between them included): *seq = the seq of the n_hits-th newest hit, or of
+ * the oldest event if there are fewer; 0 if there is no event. */
+int hs_store_backlog_start(hs_store *st, uint64_t n_hits, uint64_t *seq);
 
 typedef struct hs_store_query {
 	int64_t since_us;      /* inclusive; INT64_MIN for no bound */
@@ -99,6 +124,14 @@ int hs_store_query_hits(hs_store *st, const hs_store_query *q,
 /* Posts matching q (rule ignored), in created-time order (key is the id). */
 int hs_store_query_posts(hs_store *st, const hs_store_query *q,
                          hs_store_row_fn fn, void *ud);
+
+/* Keys of a signal database that start with prefix (plen 0: all), in key
+ * order or reverse, at most max (0: all). Data is valid during the call;
+ * fn returns non-zero to stop. */
+typedef int (*hs_store_kv_fn)(void *ud, const void *key, size_t klen, const void *val,
+                              size_t vlen);
+int hs_store_scan_sig(hs_store *st, int sdb, const void *prefix, size_t plen, bool reverse,
+                      size_t max, hs_store_kv_fn fn, void *ud);
 
 typedef struct hs_store_stats {
 	uint64_t posts, hits, events, outbox, cursors;

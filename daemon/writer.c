@@ -14,7 +14,11 @@
 #include "server.h"
 #include "timeutil.h"
 #include "writer.h"
+#include "signals.h"
 #include "rules/sentiment.h"
+
+/* With no batch for this long, an empty one lets spikes end on time. */
+#define IDLE_TICK_US (5 * 1000000LL)
 
 /* Cursor tracking for one feed. Posts reach the store out of order (several
  * workers), so a feed's cursor may only advance over a gap-free prefix of
@@ -43,6 +47,9 @@ struct hs_writer {
 	uint64_t *ev_seq;
 	size_t n_ev, cap_ev;
 	hs_alert *new_alerts;
+	size_t n_hit_ev;        /* of the events, hits */
+	hs_signals *sg;         /* the signal stage (this thread only) */
+	int64_t last_batch_us;  /* wall clock of the last commit */
 };
 
 static feed_track *track_get(hs_writer *w, const char *feed)
@@ -117,6 +124,7 @@ static void outputs_reset(hs_writer *w)
 	for (size_t i = 0; i < w->n_ev; i++)
 		free(w->ev_json[i]);
 	w->n_ev = 0;
+	w->n_hit_ev = 0;
 	while (w->new_alerts) {
 		hs_alert *a = w->new_alerts;
 		w->new_alerts = a->next;
@@ -161,10 +169,12 @@ static int write_hit(hs_writer *w, hs_wtxn *t, hs_post *p, json_t *post_obj,
 		return ENOMEM;
 	}
 	rc = hs_store_whit(t, seq, h->rule_id, p->created_us, p->id, js, len);
-	if (!rc)
+	if (!rc) {
 		rc = push_event(w, seq, js);
-	else
+		w->n_hit_ev += rc == 0;
+	} else {
 		free(js);
+	}
 	for (size_t r = 0; !rc && r < cfg->n_routes; r++) {
 		if (h->severity < cfg->routes[r].min_severity)
 			continue;
@@ -282,6 +292,15 @@ static int write_cursors(hs_writer *w, hs_wtxn *t)
 	return rc;
 }
 
+static int emit_signal(void *ud, uint64_t seq, char *json)
+{
+	hs_writer *w = ud;
+	int rc = push_event(w, seq, json);
+	if (rc)
+		free(json);
+	return rc;
+}
+
 /* One attempt at writing the batch. Returns 0 or an LMDB/errno code. */
 static int try_commit(hs_writer *w, hs_record **recs, size_t n, int64_t now)
 {
@@ -295,6 +314,13 @@ static int try_commit(hs_writer *w, hs_record **recs, size_t n, int64_t now)
 		rc = write_record(w, t, recs[i], now);
 	if (!rc)
 		rc = write_cursors(w, t);
+	if (!rc && w->sg) {
+		/* the posts have their ids: the signals of the batch go into the
+		 * same transaction (their state is updated once, on the first
+		 * attempt; a retry writes the same output again) */
+		hs_signals_update(w->sg, recs, n, now);
+		rc = hs_signals_write(w->sg, t, emit_signal, w);
+	}
 	if (rc) {
 		hs_store_wabort(t);
 		return rc;
@@ -329,6 +355,8 @@ static int commit_batch(hs_writer *w, hs_record **recs, size_t n, int stopping)
 			hs_log_err("store %s: giving up at shutdown: %zu posts not committed",
 			           hs_store_path(w->d->store), n);
 			outputs_reset(w);
+			if (w->sg)
+				hs_signals_written(w->sg); /* dropped with the batch */
 			return rc;
 		}
 		struct timespec ts = { 1, 0 };
@@ -336,6 +364,11 @@ static int commit_batch(hs_writer *w, hs_record **recs, size_t n, int stopping)
 	}
 	for (size_t i = 0; i < w->n_feeds; i++)
 		w->feeds[i].dirty = 0;
+	if (w->sg) {
+		hs_signals_written(w->sg);
+		hs_signals_maybe_save(w->sg, w->d->store, now);
+	}
+	w->last_batch_us = now;
 	return 0;
 }
 
@@ -364,7 +397,7 @@ static void publish_batch(hs_writer *w, hs_record **recs, size_t n)
 	HS_ADD(posts_duplicate, dups);
 	HS_ADD(posts_rejected, rejected);
 	HS_ADD(posts_deleted, deleted);
-	HS_ADD(hits, w->n_ev);
+	HS_ADD(hits, w->n_hit_ev);
 	for (size_t i = 0; i < w->n_ev; i++) {
 		/* ownership of the JSON text passes to the lws thread's ring */
 		hs_server_publish(d->server, w->ev_seq[i], w->ev_json[i]);
@@ -469,6 +502,11 @@ static void *writer_main(void *arg)
 			for (size_t i = 0; i < n; i++)
 				hs_record_free(batch[i]);
 			n = 0;
+		} else if (!n && !closed && hs_signals_spikes_open(w->sg) &&
+		           hs_now_us() - w->last_batch_us >= IDLE_TICK_US) {
+			/* quiet: let spikes end on time (an empty batch) */
+			if (commit_batch(w, batch, 0, 0) == 0)
+				publish_batch(w, batch, 0);
 		}
 		record_done_alerts(w);
 	}
@@ -484,10 +522,17 @@ hs_writer *hs_writer_start(hs_daemon *d, hs_errs *errs)
 		return NULL;
 	}
 	w->d = d;
+	/* built here, used only by the store thread from now on */
+	if (!(w->sg = hs_signals_new(d->cfg, d->store, errs))) {
+		free(w);
+		return NULL;
+	}
+	w->last_batch_us = hs_now_us();
 	pthread_mutex_init(&w->mu, NULL);
 	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
 		hs_errs_add(errs, NULL, 0, 0, "cannot start the store thread");
 		pthread_mutex_destroy(&w->mu);
+		hs_signals_free(w->sg, NULL);
 		free(w);
 		return NULL;
 	}
@@ -510,6 +555,7 @@ void hs_writer_free(hs_writer *w)
 	hs_writer_join(w);
 	record_done_alerts(w); /* results that arrived after the thread's last look */
 	outputs_reset(w);
+	hs_signals_free(w->sg, w->d->store); /* saves the spike baselines */
 	for (size_t i = 0; i < w->n_feeds; i++) {
 		feed_track *ft = &w->feeds[i];
 		free(ft->feed);

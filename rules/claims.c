@@ -18,9 +18,9 @@
  * Band index. For each of the 4 bands, an array of buckets; a bucket is a
  * 64-byte node (one cache line) with up to 4 entries (the fingerprint and
  * the group) and a link to an overflow node from a shared pool. A bucket
- * is chosen by the band's 16-bit value (masked to the number of buckets,
- * 65,536 for tables of 65,536 claims or more, fewer for small tables, so
- * then one bucket holds several band values). Entries are kept packed:
+ * is chosen by the band's 16-bit value, masked to the number of buckets
+ * (the power of two at or above max_claims, 16 to 65,536; below 65,536 a
+ * bucket holds several band values). Entries are kept packed:
  * every node of a chain is full except the last, and a removal moves the
  * chain's last entry into the hole. A lookup computes all its bucket
  * numbers first and prefetches them, so the (independent) cache misses
@@ -36,7 +36,8 @@
  * representative array, spread array, counter blocks, capacity in the slot,
  * id and string arrays, source references); only when all have succeeded
  * do they change anything. Capacity obtained before a failure is kept (it
- * changes nothing a caller can see) and references taken are released.
+ * changes nothing a caller can see) and references taken are released;
+ * only the lookup counters of the statistics have moved.
  *
  * Distinct counters (cl_distinct): n = 0 or 1 needs no memory (the one
  * hash is inline); from the second distinct value a 128-byte block holds up

@@ -71,8 +71,8 @@
  * (get, spread, serialize, stats; the dropped claim is still there) but
  * must not change it.
  *
- * Memory: 4 x 64 bytes per bucket, 4 x 65,536 buckets (16 MiB) once
- * max_claims reaches 65,536 (fewer below: the next power of two of
+ * Memory: 64 bytes per bucket, 4 x 65,536 buckets (16 MiB) for
+ * max_claims above 32,768 (below, 4 x the power of two at or above
  * max_claims, at least 16); then about 400 bytes plus the excerpt per
  * claim, 144 bytes per further representative, and, once a claim has more
  * than one post, author or source, its spread (24 bytes a post) and up to
@@ -173,7 +173,9 @@ typedef struct hs_claim_result {
  * terms_len) its terms view (only the start is kept, as the excerpt, if the
  * post starts a claim or becomes its earliest post; may be NULL if
  * terms_len is 0). Fills *out (if not NULL). Returns 0, or -1 on out of
- * memory or bad arguments (c or sig NULL), with the table unchanged. */
+ * memory or bad arguments (c or sig NULL, terms NULL with terms_len > 0),
+ * with the table unchanged (but for the lookup counters of
+ * hs_claims_stats). */
 int hs_claims_add(hs_claims *c, const hs_simhash_sig *sig, uint64_t post_id,
                   const char *source, const char *author, int64_t time_us,
                   const char *terms, size_t terms_len, hs_claim_result *out);

@@ -522,6 +522,9 @@ static void sh_weak(hs_simhash_sig *out)
 
 void hs_simhash_sign(const char *terms, size_t len, hs_simhash_sig *out)
 {
+	/* every byte set, padding included, so a signature can be stored or
+	 * compared as bytes */
+	memset(out, 0, sizeof(*out));
 	out->hash = sh_core(terms, len, &out->n_features, out->margin, &out->sketch);
 	if (out->n_features > 0) {
 		sh_weak(out);

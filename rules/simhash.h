@@ -118,7 +118,8 @@ uint64_t hs_simhash(const char *terms, size_t len, unsigned *n_features);
 
 /* The same fingerprint with margins, least certain bits and sketch, into
  * *out (all margins 0, every n_weak 0 and an empty sketch when there is no
- * content word). */
+ * content word). Every byte of *out is written (padding as 0), so equal
+ * inputs give byte-equal signatures that can be stored as they are. */
 void hs_simhash_sign(const char *terms, size_t len, hs_simhash_sig *out);
 
 /* Resemblance of two posts, in percent (0..100, rounded down): the

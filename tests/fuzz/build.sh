@@ -67,6 +67,7 @@ daemon/pseudonym.c
 daemon/store.c
 daemon/workers.c
 daemon/writer.c
+daemon/signals.c
 daemon/alert.c
 daemon/fetch.c
 daemon/server.c

@@ -580,8 +580,9 @@ static bool sig_equal(const hs_simhash_sig *a, const hs_simhash_sig *b)
 	    memcmp(a->weak, b->weak, sizeof(a->weak)) != 0 || a->sketch.n != b->sketch.n ||
 	    a->sketch.all != b->sketch.all)
 		return false;
-	/* unused sketch values are zero */
-	return memcmp(a->sketch.v, b->sketch.v, sizeof(a->sketch.v)) == 0;
+	/* unused sketch values are zero, and so is the padding */
+	return memcmp(a->sketch.v, b->sketch.v, sizeof(a->sketch.v)) == 0 &&
+	       memcmp(a, b, sizeof(*a)) == 0;
 }
 
 typedef struct thr {
