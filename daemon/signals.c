@@ -324,12 +324,15 @@ static void spike_count(hs_signals *sg, const char *kind, const char *name, int6
                         uint64_t post_id)
 {
 	char key[HS_SPIKE_KEY_MAX + 1];
-	int kl = snprintf(key, sizeof(key), "%s:%s", kind, name);
+	size_t a = strlen(kind), b = strlen(name), kl = a + 1 + b;
 	const hs_spike_params *p = strcmp(kind, "source") == 0 ? &sg->sp : &sg->sp_quiet;
 
-	if (kl <= 0 || (size_t)kl > HS_SPIKE_KEY_MAX)
+	if (kl > HS_SPIKE_KEY_MAX)
 		return;
-	if (hs_spike_add(sg->spikes, key, (size_t)kl, p, t, sg->clock_us, post_id, on_spike,
+	memcpy(key, kind, a);
+	key[a] = ':';
+	memcpy(key + a + 1, name, b);
+	if (hs_spike_add(sg->spikes, key, kl, p, t, sg->clock_us, post_id, on_spike,
 	                 sg) == HS_SPIKE_LATE)
 		sg->stats.late_posts++;
 }

@@ -8,7 +8,8 @@
  *   store side   spike counters for the post's source and rule keys and
  *                claim grouping (hs_claims_add).
  * on N generated posts (fixed seed; short posts in English, Dutch and
- * French, one in four without a language tag, one in five a paraphrased
+ * French: common words and, for two words in five, one of 2,000 made-up
+ * names; one in four without a language tag, one in five a paraphrased
  * copy of one of 200 claims). Two baselines are timed in the same run on
  * the same posts:
  *   floor   split into words and hash each word (FNV-1a) into a counter:
@@ -87,12 +88,30 @@ typedef struct post {
 	int64_t t_us;
 } post;
 
+/* Names and less common words: 2,000 made-up words of 4-9 letters, so
+ * posts are not all drawn from the few dozen common words above (which
+ * would make every post look like every other). */
+static char names[2000][12];
+static char rule_names[50][16];
+
+static void make_names(void)
+{
+	static const char cons[] = "bcdfghklmnprstvwz", vow[] = "aeiou";
+	for (size_t i = 0; i < 2000; i++) {
+		unsigned len = 4 + pick(6);
+		for (unsigned k = 0; k < len; k++)
+			names[i][k] = k % 2 ? vow[pick(5)] : cons[pick(17)];
+		names[i][len] = '\0';
+	}
+}
+
 static char *sentence(const char *const *w, unsigned nw, unsigned words)
 {
 	char buf[512];
 	size_t o = 0;
 	for (unsigned k = 0; k < words && o < 400; k++)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", k ? " " : "", w[pick(nw)]);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", k ? " " : "",
+		                      pick(5) < 2 ? names[pick(2000)] : w[pick(nw)]);
 	if (pick(3) == 0)
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", pick(2) ? "!" : " 😡");
 	return strndup(buf, o);
@@ -105,6 +124,9 @@ static char authors[64][12];
 static void make_posts(post *p, size_t n)
 {
 	char *claims[200];
+	make_names();
+	for (size_t i = 0; i < 50; i++)
+		snprintf(rule_names[i], sizeof(rule_names[i]), "rule-%zu", i);
 	for (size_t i = 0; i < 200; i++)
 		claims[i] = sentence(en, sizeof(en) / sizeof(*en), 10 + pick(8));
 	for (size_t a = 0; a < 64; a++)
@@ -158,6 +180,17 @@ static void on_spike(void *ud, const hs_spike_event *ev)
 	((stage *)ud)->spike_events++;
 }
 
+/* kind + name into key (64 bytes), as the store thread builds its keys. */
+static int key_of(char *key, const char *kind, const char *name)
+{
+	size_t a = strlen(kind), b = strlen(name);
+	if (a + b > 63)
+		b = 63 - a;
+	memcpy(key, kind, a);
+	memcpy(key + a, name, b);
+	return (int)(a + b);
+}
+
 /* One post through the stage; naive: linear-scan claims instead. */
 static void run_post(stage *s, const post *p, uint64_t id, int naive)
 {
@@ -173,9 +206,9 @@ static void run_post(stage *s, const post *p, uint64_t id, int naive)
 	hs_norm_run_views(s->nz, p->text, p->len);
 	w = hs_norm_terms(s->nz, &wl);
 	hs_simhash_sign(w, wl, &sig);
-	kl = snprintf(key, sizeof(key), "source:%s", p->source);
+	kl = key_of(key, "source:", p->source);
 	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, id, on_spike, s);
-	kl = snprintf(key, sizeof(key), "rule:r%u", (unsigned)(sig.hash % 50));
+	kl = key_of(key, "rule:", rule_names[sig.hash % 50]);
 	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, id, on_spike, s);
 	if (!naive) {
 		hs_claim_result cr;
