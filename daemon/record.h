@@ -23,6 +23,9 @@ typedef struct hs_hit {
 	hs_severity severity;
 	hs_field field;
 	size_t start, end;   /* byte span in the field's text */
+	int spike_off;       /* the rule's spike settings (hs_rule_info) */
+	unsigned spike_min_count;
+	double spike_threshold;
 } hs_hit;
 
 typedef struct hs_record {

@@ -321,11 +321,11 @@ static void on_spike(void *ud, const hs_spike_event *ev)
  * to be with its first post, and its baseline starts at zero, so it
  * needs no warm-up: min_count posts in one bucket is a spike. */
 static void spike_count(hs_signals *sg, const char *kind, const char *name, int64_t t,
-                        uint64_t post_id)
+                        uint64_t post_id, const hs_spike_params *own)
 {
 	char key[HS_SPIKE_KEY_MAX + 1];
 	size_t a = strlen(kind), b = strlen(name), kl = a + 1 + b;
-	const hs_spike_params *p = strcmp(kind, "source") == 0 ? &sg->sp : &sg->sp_quiet;
+	const hs_spike_params *p = own ? own : strcmp(kind, "source") == 0 ? &sg->sp : &sg->sp_quiet;
 
 	if (kl > HS_SPIKE_KEY_MAX)
 		return;
@@ -464,7 +464,7 @@ void hs_signals_update(hs_signals *sg, hs_record *const *recs, size_t n, int64_t
 		rollup_add(sg, 'a', "", bucket, r);
 		rollup_add(sg, 's', p->source, bucket, r);
 		if (cfg->spike_sources)
-			spike_count(sg, "source", p->source, t, p->id);
+			spike_count(sg, "source", p->source, t, p->id, NULL);
 		for (size_t h = 0; h < r->n_hits; h++) {
 			const char *rid = r->hits[h].rule_id;
 			bool dup = false;
@@ -474,8 +474,19 @@ void hs_signals_update(hs_signals *sg, hs_record *const *recs, size_t n, int64_t
 				continue; /* a rule counts once per post */
 			rollup_add(sg, 'r', rid, bucket, r);
 			remember_category(sg, rid, r->hits[h].category);
-			if (cfg->spike_rules)
-				spike_count(sg, "rule", rid, t, p->id);
+			if (cfg->spike_rules && !r->hits[h].spike_off) {
+				/* the rule's own settings, if it has any (rules.md, spike) */
+				hs_spike_params own = sg->sp_quiet;
+				bool custom = r->hits[h].spike_min_count || r->hits[h].spike_threshold > 0;
+				if (r->hits[h].spike_min_count)
+					own.min_count = r->hits[h].spike_min_count;
+				if (r->hits[h].spike_threshold > 0) {
+					own.k = r->hits[h].spike_threshold;
+					if (own.k_end > own.k)
+						own.k_end = own.k;
+				}
+				spike_count(sg, "rule", rid, t, p->id, custom ? &own : NULL);
+			}
 		}
 		if (r->sig.n_features > 0) {
 			hs_claim_result cr;
@@ -488,7 +499,7 @@ void hs_signals_update(hs_signals *sg, hs_record *const *recs, size_t n, int64_t
 					claim_report(sg, &cr);
 					snprintf(idb, sizeof(idb), "%" PRIu64, cr.claim_id);
 					if (cfg->spike_claims)
-						spike_count(sg, "claim", idb, t, p->id);
+						spike_count(sg, "claim", idb, t, p->id, NULL);
 				}
 			}
 		}

@@ -43,6 +43,9 @@ static int on_hit(void *ud, const hs_rule_info *rule, hs_field field,
 	h->field = field;
 	h->start = start;
 	h->end = end;
+	h->spike_off = rule->spike_off;
+	h->spike_min_count = rule->spike_min_count;
+	h->spike_threshold = rule->spike_threshold;
 	r->n_hits++;
 	if (!h->rule_id || !h->rule_title)
 		s->oom = 1;

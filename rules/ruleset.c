@@ -718,6 +718,37 @@ static int parse_sentiment(hs_rule *r, const hs_ynode *rule, const char *name, h
 	return 0;
 }
 
+/* spike: {enabled, min_count, threshold}: this rule's spike key settings. */
+static int parse_spike(hs_rule *r, const hs_ynode *rule, const char *name, hs_errs *errs)
+{
+	static const char *const keys[] = { "enabled", "min_count", "threshold", NULL };
+	const hs_ynode *sp = hs_ymap_get(rule, "spike"), *n;
+	char what[160];
+	bool on = true;
+	int64_t mc;
+
+	if (!sp)
+		return 0;
+	fmt_what(what, sizeof(what), "%s: spike", name);
+	if (hs_y_expect(sp, HS_Y_MAP, what, errs) < 0 || hs_y_check_keys(sp, keys, what, errs) > 0)
+		return -1;
+	fmt_what(what, sizeof(what), "%s: spike.enabled", name);
+	if ((n = hs_ymap_get(sp, "enabled")) && hs_y_bool(n, what, errs, &on) < 0)
+		return -1;
+	r->info.spike_off = !on;
+	fmt_what(what, sizeof(what), "%s: spike.min_count", name);
+	if ((n = hs_ymap_get(sp, "min_count"))) {
+		if (hs_y_int(n, what, 1, 1000000, errs, &mc) < 0)
+			return -1;
+		r->info.spike_min_count = (unsigned)mc;
+	}
+	fmt_what(what, sizeof(what), "%s: spike.threshold", name);
+	if ((n = hs_ymap_get(sp, "threshold")) &&
+	    hs_y_double(n, what, 0.5, 20.0, errs, &r->info.spike_threshold) < 0)
+		return -1;
+	return 0;
+}
+
 /* Validate and compile one rule mapping into *r. Returns 0 if the rule is
  * entirely valid, -1 otherwise (errors reported). Even on failure *r keeps
  * whatever was parsed (its id in particular, for duplicate detection); the
@@ -727,7 +758,7 @@ static int parse_rule(hs_rule *r, const hs_ynode *rule, size_t idx,
 {
 	static const char *const keys[] = {
 		"id", "title", "description", "category", "severity", "lang",
-		"match", "scope", "sentiment", "tests", NULL,
+		"match", "scope", "sentiment", "spike", "tests", NULL,
 	};
 	char name[96], what[32];
 	char *s = NULL;
@@ -768,6 +799,8 @@ static int parse_rule(hs_rule *r, const hs_ynode *rule, size_t idx,
 	if (parse_scope(r, rule, name, errs) < 0)
 		rc = -1;
 	if (parse_sentiment(r, rule, name, errs) < 0)
+		rc = -1;
+	if (parse_spike(r, rule, name, errs) < 0)
 		rc = -1;
 	if (parse_tests(r, rule, name, errs) < 0)
 		rc = -1;

@@ -71,6 +71,11 @@ typedef struct hs_rule_info {
 	const char *lang;        /* NULL if any language */
 	const char *file;        /* rule pack it came from */
 	int line;                /* line of the rule's first key */
+	/* the rule's `spike` settings (docs/rules.md): spike_off 1 = no spike
+	 * key for this rule; 0 in the others = the signals.spikes value */
+	int spike_off;
+	unsigned spike_min_count;
+	double spike_threshold;
 } hs_rule_info;
 
 /* Which field of the post a hit's span refers to. */

@@ -32,6 +32,22 @@ rules:
     tests:
       match: ["they are planning something"]
       no_match: ["we are planning a picnic"]
+  - id: t-rumour-nospike
+    title: rumour phrasing, no spike key
+    category: rumour
+    severity: low
+    match:
+      any:
+        - terms: ["share before it gets deleted"]
+    spike: { enabled: false }
+  - id: t-rumour-strict
+    title: rumour phrasing, spikes only past 1000 posts a bucket
+    category: rumour
+    severity: low
+    match:
+      any:
+        - terms: ["share before it gets deleted"]
+    spike: { min_count: 1000, threshold: 3 }
   - id: t-negative-mosque
     title: negative posts about the mosque
     category: sentiment
@@ -139,6 +155,8 @@ for k in ("source:town", "rule:t-rumour", "claim:" + sys.argv[3]):
 assert keys["rule:t-rumour"]["rumour"] is True
 assert keys["claim:" + sys.argv[3]]["rumour"] is True
 assert keys["source:town"]["rumour"] is False
+assert "rule:t-rumour-nospike" not in keys, "spike: {enabled: false} ignored"
+assert "rule:t-rumour-strict" not in keys, "spike: {min_count: 1000} ignored"
 for s in spikes:  # the bad clocks made no spike
     assert t(s["start"]).year == 2026, s
 PYEOF

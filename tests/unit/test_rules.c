@@ -629,6 +629,48 @@ START_TEST(test_sentiment_condition)
 }
 END_TEST
 
+/* spike: {enabled, min_count, threshold} lands in the rule's info */
+START_TEST(test_spike_settings)
+{
+	static const char head[] = "rules:\n  - id: s\n    title: s\n    category: rumour\n"
+	                           "    severity: low\n    match: { any: [ { terms: [x] } ] }\n";
+	static const struct { const char *cond, *want; } bad[] = {
+		{ "    spike: { sometimes: true }\n", "unknown key 'sometimes'" },
+		{ "    spike: { min_count: 0 }\n", "spike.min_count" },
+		{ "    spike: { threshold: 99 }\n", "spike.threshold" },
+		{ "    spike: { enabled: maybe }\n", "spike.enabled" },
+		{ "    spike: 5\n", "spike" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char pack[1024];
+		hs_errs errs = HS_ERRS_INIT;
+		snprintf(pack, sizeof(pack), "%s%s", head, bad[i].cond);
+		load_expect_fail(pack, &errs);
+		if (!errs_have(&errs, bad[i].want))
+			dump_errs(&errs);
+		ck_assert_msg(errs_have(&errs, bad[i].want), "case %zu: want '%s'", i, bad[i].want);
+		ck_assert_int_eq(strncmp(rel(errs.msgs[0]), "pack.yaml:7:", 12), 0);
+		hs_errs_clear(&errs);
+	}
+	char pack[1024];
+	snprintf(pack, sizeof(pack), "%s    spike: { min_count: 12, threshold: 3.5 }\n", head);
+	hs_ruleset *rs = load_ok(pack);
+	const hs_rule_info *ri = hs_ruleset_rule(rs, 0);
+	ck_assert_int_eq(ri->spike_off, 0);
+	ck_assert_uint_eq(ri->spike_min_count, 12);
+	ck_assert(ri->spike_threshold == 3.5);
+	hs_ruleset_unref(rs);
+	snprintf(pack, sizeof(pack), "%s    spike: { enabled: false }\n", head);
+	rs = load_ok(pack);
+	ck_assert_int_eq(hs_ruleset_rule(rs, 0)->spike_off, 1);
+	hs_ruleset_unref(rs);
+	rs = load_ok(head); /* no spike key: the defaults */
+	ri = hs_ruleset_rule(rs, 0);
+	ck_assert(ri->spike_off == 0 && ri->spike_min_count == 0 && ri->spike_threshold == 0);
+	hs_ruleset_unref(rs);
+}
+END_TEST
+
 /* terms see the normalised words: case, accents, obfuscations */
 START_TEST(test_normalised_terms)
 {
@@ -1414,6 +1456,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_scope);
 	tcase_add_test(tc, test_scope_errors);
 	tcase_add_test(tc, test_sentiment_condition);
+	tcase_add_test(tc, test_spike_settings);
 	tcase_add_test(tc, test_normalised_terms);
 	tcase_add_test(tc, test_prefilter_warnings);
 	suite_add_tcase(su, tc);
