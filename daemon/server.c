@@ -340,6 +340,77 @@ static int parse_query(struct lws *wsi, hs_store_query *q, char *rule, size_t rl
 	return 0;
 }
 
+/* /api/v1/spikes and /api/v1/claims: the newest records first, as JSON
+ * (a claim record is its binary part, then its JSON: see signals.h). */
+typedef struct sig_rows {
+	json_t *arr;
+	bool claims;
+	bool rumour_only;
+} sig_rows;
+
+static int sig_row(void *ud, const void *key, size_t kl, const void *val, size_t vl)
+{
+	sig_rows *c = ud;
+	const unsigned char *v = val;
+	json_t *o;
+
+	(void)key;
+	(void)kl;
+	if (c->claims) {
+		size_t bl;
+		if (vl < 4)
+			return 0;
+		bl = (size_t)v[0] | (size_t)v[1] << 8 | (size_t)v[2] << 16 | (size_t)v[3] << 24;
+		if (bl > vl - 4)
+			return 0;
+		v += 4 + bl;
+		vl -= 4 + bl;
+	}
+	o = json_loadb((const char *)v, vl, 0, NULL);
+	if (!o)
+		return 0;
+	if (c->rumour_only && !json_is_true(json_object_get(o, "rumour")))
+		json_decref(o);
+	else
+		json_array_append_new(c->arr, o);
+	return 0;
+}
+
+static unsigned api_signals(hs_server *s, struct lws *wsi, bool claims, char **body)
+{
+	sig_rows c = { json_array(), claims, false };
+	char b[64];
+	const char *v;
+	size_t limit = 100;
+	int rc;
+
+	if ((v = arg(wsi, "limit=", b, sizeof(b)))) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+		if (*end || n == 0 || n > HS_API_MAX_ROWS) {
+			json_decref(c.arr);
+			*body = strdup("{\"error\":\"bad 'limit': 1 to 5000\"}");
+			return 400;
+		}
+		limit = n;
+	}
+	if (!claims && (v = arg(wsi, "rumour=", b, sizeof(b))))
+		c.rumour_only = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
+	/* a short read transaction (store.h) on the lws thread */
+	rc = hs_store_scan_sig(s->d->store, claims ? HS_SDB_CLAIMS : HS_SDB_SPIKES, NULL, 0, true,
+	                       c.rumour_only ? 0 : limit, sig_row, &c);
+	if (rc || !c.arr) {
+		json_decref(c.arr);
+		*body = strdup("{\"error\":\"store read failed\"}");
+		return 500;
+	}
+	while (json_array_size(c.arr) > limit)
+		json_array_remove(c.arr, json_array_size(c.arr) - 1);
+	*body = json_dumps(c.arr, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_decref(c.arr);
+	return *body ? 200 : 500;
+}
+
 /* Build the response for one API path. Returns the HTTP status. */
 static unsigned api_respond(hs_server *s, struct lws *wsi, const char *path,
                             char **body, const char **ctype)
@@ -382,6 +453,8 @@ static unsigned api_respond(hs_server *s, struct lws *wsi, const char *path,
 		json_decref(c.arr);
 		return *body ? 200 : 500;
 	}
+	if (strcmp(path, "/api/v1/spikes") == 0 || strcmp(path, "/api/v1/claims") == 0)
+		return api_signals(s, wsi, path[8] == 'c', body);
 	*body = strdup("{\"error\":\"not found\"}");
 	return 404;
 }

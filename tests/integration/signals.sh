@@ -175,8 +175,25 @@ assert top["bucket"].startswith(sys.argv[3][:14]), top  # the burst's hour
 assert any(r["bucket"].startswith("2096") for r in rows) is False  # far future: counted at S
 PYEOF
 
-# 5. the events went out on the websocket (and are replayed from the store)
+# 5. the events went out on the websocket (and are replayed from the store);
+# the HTTP API lists spikes and claims
 start_daemon "$T/h.yaml" run2
+curl -sf "$URL/api/v1/spikes?rumour=1&limit=10" >"$T/api_spikes.json" || fail "GET /api/v1/spikes"
+curl -sf "$URL/api/v1/claims?limit=5" >"$T/api_claims.json" || fail "GET /api/v1/claims"
+check "/api/v1/spikes?rumour=1 and /api/v1/claims answer like hearsayctl" \
+	"$PY" - "$T/api_spikes.json" "$T/api_claims.json" "$CID" <<'PYEOF'
+import json, sys
+sp = json.load(open(sys.argv[1]))
+cl = json.load(open(sys.argv[2]))
+assert sp and all(s["rumour"] for s in sp), sp
+assert any(s["key"] == "claim:" + sys.argv[3] for s in sp), [s["key"] for s in sp]
+assert 1 <= len(cl) <= 5, cl
+assert all(c["size"] >= 2 and c["first"]["post"] for c in cl), cl
+ids = [c["id"] for c in cl]
+assert ids == sorted(ids, reverse=True), ids
+PYEOF
+code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/v1/claims?limit=0")
+check "a bad limit is a 400" [ "$code" = 400 ]
 "$HEARSAYCTL" -u "$URL" watch --all --json --since 0 --count 1000000 --timeout 5 >"$T/events.ndjson" 2>/dev/null
 stop_daemon || fail "second run did not stop cleanly"
 check "spike and claim events are pushed with their seq" "$PY" - "$T/events.ndjson" <<'PYEOF'
