@@ -246,7 +246,7 @@ static int parse_signals(hs_config *c, const hs_ynode *root, hs_errs *errs)
 	static const char *const keys[] = { "lexicons", "bucket", "spikes", "claims", NULL };
 	static const char *const skeys[] = { "sources", "rules", "claims", "threshold",
 	                                     "min_count", "warmup", "seasonal", "late", NULL };
-	static const char *const ckeys[] = { "min_size", "idle", NULL };
+	static const char *const ckeys[] = { "min_size", "idle", "max", NULL };
 	const hs_ynode *sg = hs_ymap_get(root, "signals"), *sp, *cl, *n;
 	int64_t v;
 	int rc = 0;
@@ -310,6 +310,9 @@ static int parse_signals(hs_config *c, const hs_ynode *root, hs_errs *errs)
 	if (get_int(cl, "min_size", 3, 2, 1000000, &v, errs))
 		rc = -1;
 	c->claim_min_size = (int)v;
+	if (get_int(cl, "max", 20000, 100, 10000000, &v, errs))
+		rc = -1;
+	c->claim_max = (int)v;
 	if ((n = hs_ymap_get(cl, "idle")) &&
 	    hs_y_duration(n, "signals.claims.idle", errs, &c->claim_idle_us) < 0)
 		rc = -1;
@@ -687,7 +690,7 @@ int hs_config_restart_diff(const hs_config *a, const hs_config *b, char *buf,
 	    a->spike_claims != b->spike_claims || a->spike_threshold != b->spike_threshold ||
 	    a->spike_min_count != b->spike_min_count || a->spike_warmup != b->spike_warmup ||
 	    a->spike_seasonal != b->spike_seasonal || a->spike_late_us != b->spike_late_us ||
-	    a->claim_min_size != b->claim_min_size ||
+	    a->claim_min_size != b->claim_min_size || a->claim_max != b->claim_max ||
 	    a->claim_idle_us != b->claim_idle_us)
 		add_name(buf, len, &n, "signals");
 	if (routes_differ(a, b))

@@ -76,6 +76,7 @@ typedef struct hs_config {
 	bool spike_seasonal;      /* time-of-day baselines */
 	int64_t spike_late_us;    /* lateness allowance of spike buckets */
 	int claim_min_size;       /* posts before a claim is reported */
+	int claim_max;            /* claims kept open at most (oldest idle dropped) */
 	int64_t claim_idle_us;    /* a claim without posts for this long is closed */
 
 	char *listen_addr;

@@ -691,6 +691,7 @@ hs_signals *hs_signals_new(const hs_config *cfg, hs_store *st, hs_errs *errs)
 	}
 	hs_claims_params_default(&cp);
 	cp.idle_us = cfg->claim_idle_us;
+	cp.max_claims = (size_t)cfg->claim_max;
 	if (!(sg->spikes = hs_spike_table_new(&sg->sp, 100000, 0)) || !(sg->claims = hs_claims_new(&cp)))
 		goto oom;
 	/* what an earlier run left */

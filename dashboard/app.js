@@ -382,6 +382,63 @@
     scheduleSummary();
   }
 
+  /* ---- spikes and claims --------------------------------------------------- */
+
+  const spikes = new Map(); // id -> latest state of the spike
+  const claims = new Map(); // id -> latest report of the claim
+
+  function onSpike(m) {
+    const s = m.spike;
+    if (!s || !Number.isInteger(s.id)) return;
+    spikes.set(s.id, s);
+    if (spikes.size > 200) spikes.delete(Math.min(...spikes.keys()));
+    renderSpikes();
+  }
+
+  function onClaim(m) {
+    const c = m.claim;
+    if (!c || !Number.isInteger(c.id)) return;
+    claims.set(c.id, c);
+    if (claims.size > 200) claims.delete(Math.min(...claims.keys()));
+    renderClaims();
+  }
+
+  function when(s) {
+    const d = parseTime(s);
+    return d ? fmtDate(d).slice(0, 16) : '?';
+  }
+
+  function renderSpikes() {
+    const list = [...spikes.values()].sort((a, b) => b.id - a.id).slice(0, 10);
+    if (!list.length) return;
+    $('spikes').replaceChildren(...list.map((s) => {
+      const li = el('li', 'spike ' + (s.state === 'ended' ? 'ended' : 'live'));
+      if (s.rumour) li.append(el('span', 'badge rumour', 'rumour'), ' ');
+      li.append(el('span', 'sig-name', str(s.kind) + ': ' + str(s.name)));
+      const mag = typeof s.magnitude === 'number' ? s.magnitude.toFixed(1) : '?';
+      li.append(el('div', 'muted small', when(s.start) + ' · peak ' + fmtNum(s.peak_count) +
+        ' (×' + mag + ') · ' + fmtNum(s.posts) + ' posts · ' +
+        (s.state === 'ended' ? 'ended ' + when(s.end) : 'ongoing')));
+      li.dataset.id = s.id;
+      return li;
+    }));
+  }
+
+  function renderClaims() {
+    const list = [...claims.values()].sort((a, b) => b.size - a.size || b.id - a.id).slice(0, 8);
+    if (!list.length) return;
+    $('claims').replaceChildren(...list.map((c) => {
+      const li = el('li', 'claim');
+      li.append(el('div', 'claim-text', str(c.excerpt)));
+      const f = c.first || {};
+      li.append(el('div', 'muted small', fmtNum(c.size) + ' posts · ' + fmtNum(c.authors) +
+        ' authors · ' + fmtNum(c.sources) + ' sources · first ' + when(f.time) + ' in ' +
+        str(f.source)));
+      li.dataset.id = c.id;
+      return li;
+    }));
+  }
+
   function onMessage(data) {
     let m;
     try { m = JSON.parse(data); } catch (_) { return; }
@@ -390,6 +447,8 @@
     if (Number.isInteger(m.seq) && seenBefore(m.seq)) return;
     if (m.type === 'hit') onHit(m);
     else if (m.type === 'stats') renderStats(m);
+    else if (m.type === 'spike') onSpike(m);
+    else if (m.type === 'claim') onClaim(m);
     else if (m.type === 'heartbeat') tick(); // otherwise the 1 s timer catches up
   }
 

@@ -241,7 +241,10 @@ static int stage_init(stage *s, const hs_sentiment_models *m)
 	s->ss = hs_sentiment_scratch_new();
 	s->nz = hs_norm_new();
 	s->spikes = hs_spike_table_new(&sp, 100000, 0);
-	s->claims = hs_claims_new(NULL);
+	hs_claims_params cp;
+	hs_claims_params_default(&cp);
+	cp.max_claims = 20000; /* hearsayd's default (signals.claims.max) */
+	s->claims = hs_claims_new(&cp);
 	return s->ss && s->nz && s->spikes && s->claims ? 0 : -1;
 }
 

@@ -24,6 +24,9 @@ check "the page loaded in Chromium" test -s "$T/page.json"
 check "the last 200 hits load on connect, each a row with a highlight" "$PY" -c "
 import json; s=json.load(open('$T/page.json'))
 assert s['hitCount']==200 and s['rows']==200 and s['marks']>=200, s"
+check "the repeated claims among them are listed in their panel" "$PY" -c "
+import json; s=json.load(open('$T/page.json'))
+assert 1 <= s['claims'] <= 8, s"
 check "hostile markup in a post stays text" "$PY" -c "
 import json; s=json.load(open('$T/page.json'))
 assert s['hostile'] and s['imgs']==0 and s['jsLinks']==0 and s['scripts']==1 and s['title']!='pwned', s"

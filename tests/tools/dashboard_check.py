@@ -54,6 +54,8 @@ JS_STATE = """(() => {
   return JSON.stringify({
     hitCount: Number(document.body.dataset.hitCount || 0),
     rows: rows.length,
+    spikes: document.querySelectorAll('#spikes li.spike').length,
+    claims: document.querySelectorAll('#claims li.claim').length,
     marks: document.querySelectorAll('.hit mark').length,
     scripts: document.querySelectorAll('script').length,
     imgs: document.querySelectorAll('.hit img').length,
