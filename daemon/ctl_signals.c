@@ -8,8 +8,9 @@
  * spikes and claims list the newest first; claims ID shows one claim with
  * its provenance (first post, source, time) and how it spread. mood prints
  * the sentiment rollups of one source, one rule or everything, per time
- * bucket, oldest first: posts, scored posts, mean compound score, share
- * of negative posts (compound <= -0.05).
+ * bucket, oldest first: posts, scored posts, mean compound score, the
+ * rolling mean over the last 6 buckets with posts, share of negative posts
+ * (compound <= -0.05).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -263,12 +264,19 @@ int ctl_claims(hs_ctl *c, int argc, char **argv)
 
 /* ---- mood (sentiment rollups) ------------------------------------------------- */
 
+#define MOOD_ROLL 6 /* buckets in the rolling mean */
+
 typedef struct mood_ctx {
 	hs_ctl *c;
 	size_t plen;
 	int64_t since;
 	size_t limit, shown;
 	json_t *arr;
+	/* the last MOOD_ROLL buckets seen (sums and scored counts), for the
+	 * rolling mean: a ring */
+	double roll_sum[MOOD_ROLL];
+	uint64_t roll_n[MOOD_ROLL];
+	size_t roll_at;
 } mood_ctx;
 
 static uint64_t le64_at(const unsigned char *p)
@@ -302,17 +310,31 @@ static int mood_row(void *ud, const void *key, size_t kl, const void *val, size_
 	memcpy(&sum, &bits, 8);
 	mean = scored ? sum / (double)scored : 0.0;
 	share = scored ? (double)neg / (double)scored : 0.0;
+	/* rolling: the scored posts of this bucket and the MOOD_ROLL - 1 stored
+	 * buckets before it (buckets without posts are not stored) */
+	m->roll_sum[m->roll_at] = sum;
+	m->roll_n[m->roll_at] = scored;
+	m->roll_at = (m->roll_at + 1) % MOOD_ROLL;
+	double rs = 0;
+	uint64_t rn = 0;
+	for (size_t i = 0; i < MOOD_ROLL; i++) {
+		rs += m->roll_sum[i];
+		rn += m->roll_n[i];
+	}
+	double rolling = rn ? rs / (double)rn : 0.0;
 	hs_time_format(t, tb, sizeof(tb));
 	if (m->arr)
-		json_array_append_new(m->arr, json_pack("{s:s,s:I,s:I,s:f,s:f}", "bucket", tb, "posts",
+		json_array_append_new(m->arr, json_pack("{s:s,s:I,s:I,s:f,s:f,s:f}", "bucket", tb, "posts",
 		                                        (json_int_t)posts, "scored",
 		                                        (json_int_t)scored, "mean_compound", mean,
+		                                        "rolling_mean", rolling,
 		                                        "negative_share", share));
 	else if (m->c->format == CTL_CSV)
-		printf("%s,%" PRIu64 ",%" PRIu64 ",%.4f,%.4f\n", tb, posts, scored, mean, share);
+		printf("%s,%" PRIu64 ",%" PRIu64 ",%.4f,%.4f,%.4f\n", tb, posts, scored, mean, rolling,
+		       share);
 	else
-		printf("%-27s %7" PRIu64 " %7" PRIu64 " %+8.4f %8.1f%%\n", tb, posts, scored, mean,
-		       100.0 * share);
+		printf("%-27s %7" PRIu64 " %7" PRIu64 " %+8.4f %+8.4f %8.1f%%\n", tb, posts, scored, mean,
+		       rolling, 100.0 * share);
 	return m->limit && ++m->shown >= m->limit;
 }
 
@@ -320,7 +342,7 @@ int ctl_mood(hs_ctl *c, int argc, char **argv)
 {
 	list_ctx lc = { c, false, 0, 0, 0, NULL };
 	const char *since = NULL, *source = NULL, *rule = NULL;
-	mood_ctx m = { c, 0, INT64_MIN, 0, 0, NULL };
+	mood_ctx m = { .c = c, .since = INT64_MIN };
 	unsigned char prefix[300];
 	int status = 1, rc;
 	hs_store *st;
@@ -354,9 +376,10 @@ int ctl_mood(hs_ctl *c, int argc, char **argv)
 	if (c->format == CTL_JSON)
 		m.arr = json_array();
 	else if (c->format == CTL_CSV)
-		printf("bucket,posts,scored,mean_compound,negative_share\n");
+		printf("bucket,posts,scored,mean_compound,rolling_mean,negative_share\n");
 	else
-		printf("%-27s %7s %7s %8s %9s\n", "bucket", "posts", "scored", "mean", "negative");
+		printf("%-27s %7s %7s %8s %8s %9s\n", "bucket", "posts", "scored", "mean", "rolling",
+		       "negative");
 	rc = hs_store_scan_sig(st, HS_SDB_ROLLUPS, prefix, m.plen, false, 0, mood_row, &m);
 	return end_list(st, rc, m.arr);
 }

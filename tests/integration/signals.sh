@@ -173,6 +173,8 @@ assert sum(r["posts"] for r in rows) == int(sys.argv[2]), sum(r["posts"] for r i
 top = max(rows, key=lambda r: r["posts"])
 assert top["bucket"].startswith(sys.argv[3][:14]), top  # the burst's hour
 assert any(r["bucket"].startswith("2096") for r in rows) is False  # far future: counted at S
+for r in rows:
+    assert -1 <= r["rolling_mean"] <= 1 and 0 <= r["negative_share"] <= 1, r
 PYEOF
 
 # 5. the events went out on the websocket (and are replayed from the store);
