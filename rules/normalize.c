@@ -117,6 +117,10 @@ struct hs_norm {
 	bool fold_ascii;  /* the folded view is all ASCII */
 	bool plain_alias; /* the plain view is the folded view */
 	bool maps_ok;     /* the maps belong to the views (see hs_norm_run_views) */
+	/* map-free runs: where each word of the terms view starts, in the terms
+	 * view and in the folded view (the maps on demand search these) */
+	uint32_t *lw_t, *lw_f;
+	size_t lw_n, lw_cap;
 	wcp *w;
 	size_t w_cap;
 	tok *tok;
@@ -2066,6 +2070,16 @@ static inline void achain_add(achain *ch, unsigned char x, int32_t c)
  * the text is not that simple (the caller takes the full path), -1 on out
  * of memory. What it builds is byte for byte what terms_stage_ascii
  * builds (a differential unit test holds it to that). */
+/* lw_f holds as many entries as lw_t (lw_cap). */
+static int realloc_words(hs_norm *n)
+{
+	uint32_t *p = realloc(n->lw_f, n->lw_cap * sizeof(*p));
+	if (!p)
+		return -1;
+	n->lw_f = p;
+	return 0;
+}
+
 static int terms_views_ascii(hs_norm *n)
 {
 	const nview *src = &n->v[HS_NORM_FOLDED];
@@ -2078,7 +2092,11 @@ static int terms_views_ascii(hs_norm *n)
 	char *ob;
 
 	out->len = 0;
-	if (view_reserve(out, len + 2 + 8))
+	n->lw_n = 0;
+	/* at most one word per two folded bytes, plus one */
+	if (view_reserve(out, len + 2 + 8) ||
+	    grow((void **)&n->lw_t, &n->lw_cap, len / 2 + 2, sizeof(*n->lw_t)) ||
+	    realloc_words(n))
 		return -1;
 	ob = out->buf;
 	ob[o++] = ' ';
@@ -2091,6 +2109,8 @@ static int terms_views_ascii(hs_norm *n)
 				open = true;
 				has_let = has_dig = false;
 				wstart = o;
+				n->lw_t[n->lw_n] = (uint32_t)o;
+				n->lw_f[n->lw_n++] = (uint32_t)i;
 			}
 			if (k == K_LET) {
 				/* the whole run of letters, 8 bytes at a time (the
@@ -2208,6 +2228,8 @@ static void release(hs_norm *n)
 	free(n->ws);
 	free(n->we);
 	free(n->masks);
+	free(n->lw_t);
+	free(n->lw_f);
 }
 
 static void views_empty(hs_norm *n)
@@ -2384,58 +2406,39 @@ static void lazy_fold_char(const hs_norm *n, size_t o, uint32_t *s, uint32_t *e)
 	*e = (uint32_t)(o + shift + 1);
 }
 
-static inline bool lazy_word_byte(const unsigned char *b, size_t len, size_t i)
-{
-	uint8_t k = ascii_class[b[i] & 0x7F];
-
-	if (k == K_LET || k == K_DIG)
-		return true;
-	/* . , : / - between two digits */
-	return i > 0 && i + 1 < len && num_punct(b[i]) && ascii_class[b[i - 1] & 0x7F] == K_DIG &&
-	       ascii_class[b[i + 1] & 0x7F] == K_DIG;
-}
-
 /* Terms byte t of a map-free run: *word is whether it is a word byte; then
  * *fi is its folded index; for a space, *prev_e / *next_s are the folded
- * end of the word before and the folded start of the word after (-1: none). */
+ * end of the word before and the folded start of the word after (-1: none).
+ * A binary search in the word table terms_views_ascii made. */
 static void lazy_terms_locate(const hs_norm *n, size_t t, bool *word, size_t *fi,
                               long *prev_e, long *next_s)
 {
-	const nview *f = &n->v[HS_NORM_FOLDED], *tv = &n->v[HS_NORM_TERMS];
-	const unsigned char *fb = (const unsigned char *)f->buf;
-	const unsigned char *tb = (const unsigned char *)tv->buf;
-	size_t fi_ = 0, ti = 0, flen = f->len;
+	const char *tb = n->v[HS_NORM_TERMS].buf;
+	size_t lo = 0, hi = n->lw_n; /* first word starting after t */
 
 	*word = false;
 	*fi = 0;
 	*prev_e = -1;
 	*next_s = -1;
-	/* walk both views word by word */
-	for (;;) {
-		size_t ws, we;
-		while (fi_ < flen && !lazy_word_byte(fb, flen, fi_))
-			fi_++;
-		/* ti is at a space of terms (the one before the next word) */
-		if (fi_ >= flen) {
-			return; /* t is the trailing space (or beyond) */
-		}
-		ws = fi_;
-		while (fi_ < flen && lazy_word_byte(fb, flen, fi_))
-			fi_++;
-		we = fi_;
-		if (t == ti) { /* the space before this word */
-			*next_s = (long)ws;
-			return;
-		}
-		ti++; /* past the space */
-		if (t < ti + (we - ws)) {
-			*word = true;
-			*fi = ws + (t - ti);
-			return;
-		}
-		ti += we - ws;
-		*prev_e = (long)we;
-		(void)tb;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (n->lw_t[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (tb[t] != ' ') { /* inside word lo - 1 */
+		*word = true;
+		*fi = n->lw_f[lo - 1] + (t - n->lw_t[lo - 1]);
+		return;
+	}
+	if (lo < n->lw_n)
+		*next_s = (long)n->lw_f[lo];
+	if (lo > 0) { /* the word before ends at the space before t's word run */
+		size_t k = lo - 1, wl = 0;
+		while (tb[n->lw_t[k] + wl] != ' ')
+			wl++;
+		*prev_e = (long)(n->lw_f[k] + wl);
 	}
 }
 
