@@ -208,6 +208,7 @@ int main(int argc, char **argv)
 		print_errs("cannot start", &errs);
 		goto out_curl;
 	}
+	hs_log_info("rule prefilter: %s", hs_ruleset_prefilter_backend(d.rules));
 	hs_log_notice("hearsayd %s started: %zu source(s), %zu rule(s), %d worker(s), store %s",
 	              PACKAGE_VERSION, cfg->n_sources, hs_ruleset_count(d.rules), cfg->workers,
 	              cfg->store_path);

@@ -20,9 +20,53 @@
 #include <string.h>
 
 #include "ac.h"
+#include "litscan.h"
 #include "normalize.h"
 #include "rule_literals.h"
 #include "rules_internal.h"
+
+/* *p holds n elements of elem bytes after this (realloc); 0 or -1, *p
+ * unchanged on failure. */
+static int resize(void **p, size_t n, size_t elem)
+{
+	void *np = realloc(*p, n * elem);
+	if (!np)
+		return -1;
+	*p = np;
+	return 0;
+}
+
+/* One literal set as lists, for the Vectorscan databases. The strings are
+ * the patterns' own copies (p->lits), which live as long as the set. */
+typedef struct litlist {
+	const char **s;
+	size_t *len;
+	uint32_t *id;
+	size_t n, cap;
+} litlist;
+
+static int litlist_add(litlist *l, const char *s, size_t len, uint32_t id)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 64;
+		if (resize((void **)&l->s, nc, sizeof(*l->s)) ||
+		    resize((void **)&l->len, nc, sizeof(*l->len)) ||
+		    resize((void **)&l->id, nc, sizeof(*l->id)))
+			return -1;
+		l->cap = nc;
+	}
+	l->s[l->n] = s;
+	l->len[l->n] = len;
+	l->id[l->n++] = id;
+	return 0;
+}
+
+static void litlist_free(litlist *l)
+{
+	free(l->s);
+	free(l->len);
+	free(l->id);
+}
 
 typedef struct pf_build {
 	hs_ruleset *rs;
@@ -32,6 +76,7 @@ typedef struct pf_build {
 	size_t n_lits, cap_lits;
 	hs_errs *errs;
 	bool oom;
+	litlist ll[4];      /* HS_PF_*: the same sets, for Vectorscan */
 } pf_build;
 
 static void warn(hs_ruleset *rs, const hs_rule *r, const hs_pattern *p, const char *fmt, ...)
@@ -90,6 +135,29 @@ static bool ascii_literal(const char *t, size_t len)
 	return true;
 }
 
+static void warn_set(hs_ruleset *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A warning about the whole set (no rule). */
+static void warn_set(hs_ruleset *rs, const char *fmt, ...)
+{
+	char *line;
+	char **nw;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	if (!line)
+		return;
+	nw = realloc(rs->warnings, (rs->n_warnings + 1) * sizeof(*nw));
+	if (!nw) {
+		free(line);
+		return;
+	}
+	rs->warnings = nw;
+	rs->warnings[rs->n_warnings++] = line; /* the set owns it */
+}
+
 /* Record literal text[0..len) of pattern p in automaton b (B->bt for a
  * terms literal, B->br for a regex literal), and in B->bs or B->bx. */
 static int add_lit(pf_build *B, hs_ac_builder *b, hs_pattern *p, const char *text, size_t len)
@@ -98,18 +166,10 @@ static int add_lit(pf_build *B, hs_ac_builder *b, hs_pattern *p, const char *tex
 	char **nl, *copy;
 	if (B->n_lits == B->cap_lits) {
 		size_t nc = B->cap_lits ? B->cap_lits * 2 : 256;
-		uint32_t *np = realloc(pf->lit_pat, nc * sizeof(*np));
-		if (!np)
+		if (resize((void **)&pf->lit_pat, nc, sizeof(*pf->lit_pat)) ||
+		    resize((void **)&pf->lit_len, nc, sizeof(*pf->lit_len)) ||
+		    resize((void **)&pf->lit_terms, nc, sizeof(*pf->lit_terms)))
 			return -1;
-		pf->lit_pat = np;
-		uint32_t *nl2 = realloc(pf->lit_len, nc * sizeof(*nl2));
-		if (!nl2)
-			return -1;
-		pf->lit_len = nl2;
-		uint8_t *nk = realloc(pf->lit_terms, nc * sizeof(*nk));
-		if (!nk)
-			return -1;
-		pf->lit_terms = nk;
 		B->cap_lits = nc;
 	}
 	nl = realloc(p->lits, (p->n_lits + 1) * sizeof(*nl));
@@ -119,14 +179,18 @@ static int add_lit(pf_build *B, hs_ac_builder *b, hs_pattern *p, const char *tex
 	if (!(copy = strndup(text, len)))
 		return -1;
 	p->lits[p->n_lits++] = copy; /* the pattern owns it */
-	if (hs_ac_add(b, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0)
+	if (hs_ac_add(b, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0 ||
+	    litlist_add(&B->ll[b == B->bt ? HS_PF_TERMS : HS_PF_REGEX], copy, len,
+	                (uint32_t)B->n_lits) < 0)
 		return -1;
 	/* the automata for fields on the simple path (see hs_prefilter) */
 	if (b == B->bt || word_literal(text, len)) {
-		if (hs_ac_add(B->bs, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0)
+		if (hs_ac_add(B->bs, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0 ||
+		    litlist_add(&B->ll[HS_PF_SIMPLE], copy, len, (uint32_t)B->n_lits) < 0)
 			return -1;
 	} else if (ascii_literal(text, len)) {
-		if (hs_ac_add(B->bx, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0)
+		if (hs_ac_add(B->bx, (const unsigned char *)text, len, (uint32_t)B->n_lits) < 0 ||
+		    litlist_add(&B->ll[HS_PF_REST], copy, len, (uint32_t)B->n_lits) < 0)
 			return -1;
 	}
 	pf->lit_pat[B->n_lits] = p->id;
@@ -291,7 +355,7 @@ static int build_rule(pf_build *B, uint32_t ri, uint32_t *next_id)
 
 int hs_prefilter_build(hs_ruleset *rs, hs_errs *errs)
 {
-	pf_build B = { rs, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, errs, false };
+	pf_build B = { .rs = rs, .errs = errs };
 	size_t before = hs_errs_count(errs);
 	uint32_t n_pats = 0, next = 0;
 
@@ -322,6 +386,21 @@ int hs_prefilter_build(hs_ruleset *rs, hs_errs *errs)
 		goto oom;
 	B.pf->memory = hs_ac_memory(B.pf->terms) + hs_ac_memory(B.pf->regex) +
 	               hs_ac_memory(B.pf->simple) + hs_ac_memory(B.pf->rest);
+	if (hs_litscan_enabled()) {
+		/* the optional backend: all four sets, or none */
+		char why[256] = "";
+		B.pf->use_vs = true;
+		for (int k = 0; k < 4 && B.pf->use_vs; k++) {
+			B.pf->vs[k] = hs_litdb_build(B.ll[k].s, B.ll[k].len, B.ll[k].id, B.ll[k].n, why,
+			                             sizeof(why));
+			B.pf->use_vs = B.pf->vs[k] != NULL;
+			B.pf->memory += hs_litdb_memory(B.pf->vs[k]);
+		}
+		if (!B.pf->use_vs)
+			warn_set(rs, "Vectorscan: %s; the rule set uses hearsay's own automata", why);
+	}
+	for (int k = 0; k < 4; k++)
+		litlist_free(&B.ll[k]);
 	hs_norm_free(B.nz);
 	rs->pf = B.pf;
 	return hs_errs_count(errs) == before ? 0 : -1;
@@ -331,6 +410,8 @@ oom:
 	hs_ac_builder_free(B.br);
 	hs_ac_builder_free(B.bs);
 	hs_ac_builder_free(B.bx);
+	for (int k = 0; k < 4; k++)
+		litlist_free(&B.ll[k]);
 	hs_norm_free(B.nz);
 	hs_prefilter_free(B.pf);
 	return -1;
@@ -344,6 +425,8 @@ void hs_prefilter_free(hs_prefilter *pf)
 	hs_ac_free(pf->regex);
 	hs_ac_free(pf->simple);
 	hs_ac_free(pf->rest);
+	for (int k = 0; k < 4; k++)
+		hs_litdb_free(pf->vs[k]);
 	free(pf->lit_pat);
 	free(pf->lit_terms);
 	free(pf->lit_len);

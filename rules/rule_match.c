@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "ac.h"
+#include "litscan.h"
 #include "normalize.h"
 #include "rules_internal.h"
 
@@ -82,6 +83,10 @@ hs_rule_scratch *hs_rule_scratch_new(const hs_ruleset *rs)
 	if (!s->md || !s->mctx || !s->cand || !s->nz[0] || !s->nz[1] || !s->pstamp || !s->tspan ||
 	    !s->rstamp)
 		goto fail;
+	if (rs->pf && rs->pf->use_vs)
+		for (int k = 0; k < 4; k++)
+			if (hs_litscratch_grow(&s->vs, rs->pf->vs[k]) < 0)
+				goto fail;
 	pcre2_set_heap_limit(s->mctx, HS_RULE_HEAP_LIMIT_KIB);
 	if (hs_pcre2_have_jit()) {
 		s->jstack = pcre2_jit_stack_create(HS_RULE_JIT_STACK_START,
@@ -109,6 +114,7 @@ void hs_rule_scratch_free(hs_rule_scratch *s)
 	free(s->pstamp);
 	free(s->tspan);
 	free(s->rstamp);
+	hs_litscratch_free(s->vs);
 	free(s);
 }
 
@@ -367,6 +373,20 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* One literal set (HS_PF_*) over a view: its automaton, or its Vectorscan
+ * database when the set has them (rules/litscan.h). */
+static void scan_set(hs_rule_scratch *s, int set, const char *v, size_t len, scan_ctx *c)
+{
+	const hs_prefilter *pf = s->rs->pf;
+	const struct hs_ac *ac = set == HS_PF_TERMS ? pf->terms : set == HS_PF_REGEX ? pf->regex
+	                        : set == HS_PF_SIMPLE ? pf->simple : pf->rest;
+
+	if (pf->use_vs)
+		hs_litdb_scan(pf->vs[set], s->vs, (const unsigned char *)v, len, on_literal, c);
+	else
+		hs_ac_scan(ac, (const unsigned char *)v, len, on_literal, c);
+}
+
 /* Normalise the fields, scan both automata over their views, and put the
  * rules worth evaluating into s->cand in rule order (lang scope checked in
  * rule order too). Returns how many, or -1 on out of memory. */
@@ -390,10 +410,9 @@ static long select_candidates(const hs_ruleset *rs, hs_rule_scratch *s, const fi
 		bool simple = hs_norm_simple(s->nz[fs[i].slot]);
 		c.slot = fs[i].slot;
 		v = hs_norm_terms(s->nz[fs[i].slot], &len);
-		hs_ac_scan(simple ? pf->simple : pf->terms, (const unsigned char *)v, len, on_literal,
-		           &c);
+		scan_set(s, simple ? HS_PF_SIMPLE : HS_PF_TERMS, v, len, &c);
 		v = hs_norm_folded(s->nz[fs[i].slot], &len);
-		hs_ac_scan(simple ? pf->rest : pf->regex, (const unsigned char *)v, len, on_literal, &c);
+		scan_set(s, simple ? HS_PF_REST : HS_PF_REGEX, v, len, &c);
 	}
 	for (size_t i = 0; i < pf->n_always; i++)
 		add_candidate(&c, pf->always[i]);

@@ -147,6 +147,7 @@ struct hs_rule_scratch {
 	bool sent_ok;              /* the current post's sentiment is known */
 	double sent;               /* ... and its compound score */
 	uint64_t limit_events;
+	struct hs_litscratch *vs;  /* owned; Vectorscan scratch when pf->use_vs */
 };
 
 /* rule_compile.c ---------------------------------------------------------- */
@@ -176,6 +177,8 @@ typedef struct hs_patref {
 	bool positive;
 } hs_patref;
 
+enum { HS_PF_TERMS = 0, HS_PF_REGEX, HS_PF_SIMPLE, HS_PF_REST };
+
 struct hs_prefilter {
 	struct hs_ac *terms;      /* owned: " term " literals of terms patterns */
 	struct hs_ac *regex;      /* owned: folded required literals of regexes */
@@ -189,6 +192,10 @@ struct hs_prefilter {
 	 * literals with non-ASCII bytes cannot occur in an ASCII view. */
 	struct hs_ac *simple;     /* owned: terms + word-like regex literals */
 	struct hs_ac *rest;       /* owned: the other ASCII regex literals */
+	/* The same four literal sets as Vectorscan databases (rules/litscan.h),
+	 * used instead of the automata when use_vs: HS_PF_TERMS .. HS_PF_REST */
+	struct hs_litdb *vs[4];   /* owned */
+	bool use_vs;
 	uint32_t *lit_pat;        /* owned: literal id -> pattern id (both automata) */
 	uint32_t *lit_len;        /* owned: literal id -> its length in bytes */
 	uint8_t *lit_terms;       /* owned: literal id -> 1 for a terms literal */

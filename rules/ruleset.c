@@ -177,6 +177,11 @@ size_t hs_ruleset_warnings(const hs_ruleset *rs, const char *const **out)
 	return rs ? rs->n_warnings : 0;
 }
 
+const char *hs_ruleset_prefilter_backend(const hs_ruleset *rs)
+{
+	return rs && rs->pf && rs->pf->use_vs ? "vectorscan" : "aho-corasick";
+}
+
 size_t hs_ruleset_prefilter_memory(const hs_ruleset *rs)
 {
 	return rs && rs->pf ? rs->pf->memory : 0;

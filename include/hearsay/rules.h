@@ -104,6 +104,10 @@ const hs_rule_info *hs_ruleset_rule(const hs_ruleset *rs, size_t i);
  * one prone to catastrophic backtracking: "file:line:col: rule ID: ...".
  * Returns how many; *out points into the set. */
 size_t hs_ruleset_warnings(const hs_ruleset *rs, const char *const **out);
+/* The literal matcher the set's prefilter uses: "aho-corasick" (hearsay's
+ * own) or "vectorscan" (built --with-vectorscan; HEARSAY_PREFILTER=ac at
+ * load time chooses the own one). */
+const char *hs_ruleset_prefilter_backend(const hs_ruleset *rs);
 /* Bytes held by the set's prefilter automata. */
 size_t hs_ruleset_prefilter_memory(const hs_ruleset *rs);
 /* Returns the index of the rule with that id, or -1. */

@@ -94,6 +94,7 @@ rules/rule_compile.c
 rules/rule_match.c
 rules/normalize.c
 rules/ac.c
+rules/litscan.c
 rules/prefilter.c
 rules/rule_literals.c
 rules/sentiment.c

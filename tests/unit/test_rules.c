@@ -1344,6 +1344,80 @@ END_TEST
 
 /* ---- fixtures and the demo pack -------------------------------------------------------- */
 
+/* The shipped packs matched with the backend this build uses and with
+ * hearsay's own automata (HEARSAY_PREFILTER=ac): the same rules hit the
+ * same texts - the neutral corpus and every line of it with rule words
+ * mixed in. Built without Vectorscan both are the automata (the test then
+ * only shows that forcing them changes nothing). */
+static int hit_ids(void *ud, const hs_rule_info *rule, hs_field f, size_t s, size_t e)
+{
+	char *acc = ud;
+	(void)f;
+	(void)s;
+	(void)e;
+	size_t n = strlen(acc);
+	snprintf(acc + n, 4096 - n, "%s,", rule->id);
+	return 0;
+}
+
+START_TEST(test_prefilter_backends)
+{
+	static const char *const words[] = {
+		"they are planning", "share before it's deleted", "the police are hiding it",
+		"I heard", "ze zijn iets van plan", "on m'a dit", "vermin", "burn it down",
+		"we'll teach them a lesson", "apparently", "ich habe gehört", "h4te", "k1ll them",
+		"zogenaamd", "il paraît que", "ils préparent quelque chose",
+	};
+	hs_errs errs = HS_ERRS_INIT;
+	hs_ruleset *a, *b;
+	FILE *f;
+	char line[2048];
+	size_t texts = 0, n_hits = 0;
+
+	unsetenv("HEARSAY_PREFILTER");
+	a = hs_ruleset_load_dir(HS_SRCDIR "/rules/packs", &errs);
+	setenv("HEARSAY_PREFILTER", "ac", 1);
+	b = hs_ruleset_load_dir(HS_SRCDIR "/rules/packs", &errs);
+	unsetenv("HEARSAY_PREFILTER");
+	if (!a || !b)
+		dump_errs(&errs);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_eq(hs_ruleset_prefilter_backend(b), "aho-corasick");
+	fprintf(stderr, "test_prefilter_backends: %s against aho-corasick\n",
+	        hs_ruleset_prefilter_backend(a));
+	hs_rule_scratch *sa = hs_rule_scratch_new(a), *sb = hs_rule_scratch_new(b);
+	ck_assert_ptr_nonnull(sa);
+	ck_assert_ptr_nonnull(sb);
+	f = fopen(HS_SRCDIR "/tests/fixtures/rules/neutral_news.txt", "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line) - 200, f)) {
+		for (int v = 0; v < 3; v++) {
+			char text[2300], ha[4096] = "", hb[4096] = "";
+			size_t l = strcspn(line, "\n");
+			if (v == 0)
+				snprintf(text, sizeof(text), "%.*s", (int)l, line);
+			else
+				snprintf(text, sizeof(text), "%.*s %s, %s!", (int)(l / 2), line,
+				         words[(texts + (size_t)v) % (sizeof(words) / sizeof(*words))],
+				         line + l / 2);
+			int na = hs_ruleset_match_text(a, sa, text, strlen(text), hit_ids, ha);
+			int nb = hs_ruleset_match_text(b, sb, text, strlen(text), hit_ids, hb);
+			ck_assert_msg(na == nb && strcmp(ha, hb) == 0, "\"%s\": %s vs %s", text, ha, hb);
+			n_hits += (size_t)na;
+			texts++;
+		}
+	}
+	fclose(f);
+	ck_assert_uint_gt(n_hits, 100); /* the mixed-in words did hit */
+	hs_rule_scratch_free(sa);
+	hs_rule_scratch_free(sb);
+	hs_ruleset_unref(a);
+	hs_ruleset_unref(b);
+	(void)texts;
+}
+END_TEST
+
 START_TEST(test_fixture_good)
 {
 	hs_errs errs = HS_ERRS_INIT;
@@ -1457,6 +1531,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(tc, test_scope_errors);
 	tcase_add_test(tc, test_sentiment_condition);
 	tcase_add_test(tc, test_spike_settings);
+	tcase_add_test(tc, test_prefilter_backends);
 	tcase_add_test(tc, test_normalised_terms);
 	tcase_add_test(tc, test_prefilter_warnings);
 	suite_add_tcase(su, tc);
