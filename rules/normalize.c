@@ -1463,6 +1463,17 @@ static bool weak_letter(int32_t c)
 	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
+/* Does a chain of len one-character words, separated by c, of which
+ * letters are letters and strong of those not a e i o u y, join into one
+ * word? 3 or more: with 2 letters, and with a space only if 2 are strong;
+ * 2: both letters, separated by '.'. */
+static inline bool chain_joins(size_t len, size_t letters, size_t strong, int32_t c)
+{
+	if (len >= 3)
+		return letters >= 2 && (c != ' ' || strong >= 2);
+	return len == 2 && letters == 2 && c == '.';
+}
+
 /* T3: join chains of single letters. Returns the new word count. */
 static size_t terms_join(hs_norm *n, size_t nt)
 {
@@ -1487,10 +1498,7 @@ static size_t terms_join(hs_norm *n, size_t nt)
 						strong++;
 				}
 			}
-			if (j - i >= 3)
-				join = letters >= 2 && (c != ' ' || strong >= 2);
-			else if (j - i == 2)
-				join = letters == 2 && c == '.';
+			join = chain_joins(j - i, letters, strong, c);
 		}
 		if (join) {
 			for (size_t k = i; k < j; k++) {
@@ -1882,10 +1890,7 @@ static size_t terms_join_ascii(hs_norm *n, size_t nt)
 						strong++;
 				}
 			}
-			if (j - i >= 3)
-				join = letters >= 2 && (c != ' ' || strong >= 2);
-			else if (j - i == 2)
-				join = letters == 2 && c == '.';
+			join = chain_joins(j - i, letters, strong, c);
 		}
 		if (join) {
 			for (size_t k = i; k < j; k++) {
@@ -2036,9 +2041,7 @@ typedef struct achain {
 
 static inline bool achain_joins(const achain *ch)
 {
-	if (ch->len >= 3)
-		return ch->letters >= 2 && (ch->c != ' ' || ch->strong >= 2);
-	return ch->len == 2 && ch->letters == 2 && ch->c == '.';
+	return chain_joins(ch->len, ch->letters, ch->strong, ch->c);
 }
 
 static inline void achain_start(achain *ch, unsigned char x)
