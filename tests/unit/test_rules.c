@@ -449,6 +449,27 @@ END_TEST
 
 static void load_expect_fail(const char *content, hs_errs *errs);
 
+/* head + each case's YAML must fail to load, with an error that contains
+ * the case's text and starts with pos ("pack.yaml:7:"). */
+typedef struct bad_case {
+	const char *yaml, *want;
+} bad_case;
+
+static void check_bad_cases(const char *head, const bad_case *cases, size_t n, const char *pos)
+{
+	for (size_t i = 0; i < n; i++) {
+		char pack[1024];
+		hs_errs errs = HS_ERRS_INIT;
+		snprintf(pack, sizeof(pack), "%s%s", head, cases[i].yaml);
+		load_expect_fail(pack, &errs);
+		if (!errs_have(&errs, cases[i].want))
+			dump_errs(&errs);
+		ck_assert_msg(errs_have(&errs, cases[i].want), "case %zu: want '%s'", i, cases[i].want);
+		ck_assert_int_eq(strncmp(rel(errs.msgs[0]), pos, strlen(pos)), 0);
+		hs_errs_clear(&errs);
+	}
+}
+
 /* scope: sources, languages, a time window and place terms */
 static int match_full(hs_ruleset *rs, const char *text, const char *lang, const char *source,
                       int64_t created_us, hits *h)
@@ -515,7 +536,7 @@ START_TEST(test_scope_errors)
 {
 	static const char head[] = "rules:\n  - id: s\n    title: s\n    category: custom\n"
 	                           "    severity: low\n    match: { any: [ { terms: [x] } ] }\n";
-	static const struct { const char *scope, *want; } cases[] = {
+	static const bad_case cases[] = {
 		{ "    scope: { colour: red }\n", "unknown key 'colour'" },
 		{ "    scope: { sources: [] }\n", "scope.sources must not be empty" },
 		{ "    scope: { languages: [english!] }\n", "'english!' is not a language code" },
@@ -527,17 +548,7 @@ START_TEST(test_scope_errors)
 		{ "    scope: { window: { start: 2026-05-18T00:00:00Z } }\n", "scope.window.end is missing" },
 		{ "    scope: { places: [\"!!!\"] }\n", "has no letter or digit" },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char pack[1024];
-		hs_errs errs = HS_ERRS_INIT;
-		snprintf(pack, sizeof(pack), "%s%s", head, cases[i].scope);
-		load_expect_fail(pack, &errs);
-		if (!errs_have(&errs, cases[i].want))
-			dump_errs(&errs);
-		ck_assert_msg(errs_have(&errs, cases[i].want), "case %zu: want '%s'", i, cases[i].want);
-		ck_assert_int_eq(strncmp(rel(errs.msgs[0]), "pack.yaml:", 10), 0);
-		hs_errs_clear(&errs);
-	}
+	check_bad_cases(head, cases, sizeof(cases) / sizeof(cases[0]), "pack.yaml:");
 }
 END_TEST
 
@@ -560,7 +571,7 @@ START_TEST(test_sentiment_condition)
 {
 	static const char head[] = "rules:\n  - id: s\n    title: s\n    category: sentiment\n"
 	                           "    severity: low\n    match: { any: [ { terms: [march] } ] }\n";
-	static const struct { const char *cond, *want; } bad[] = {
+	static const bad_case bad[] = {
 		{ "    sentiment: { mood: -1 }\n", "unknown key 'mood'" },
 		{ "    sentiment: {}\n", "needs min, max or both" },
 		{ "    sentiment: { max: -1.5 }\n", "sentiment.max" },
@@ -568,17 +579,7 @@ START_TEST(test_sentiment_condition)
 		{ "    sentiment: { min: 0.5, max: -0.5 }\n", "sentiment.min (0.5) is above" },
 		{ "    sentiment: -0.5\n", "sentiment" },
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char pack[1024];
-		hs_errs errs = HS_ERRS_INIT;
-		snprintf(pack, sizeof(pack), "%s%s", head, bad[i].cond);
-		load_expect_fail(pack, &errs);
-		if (!errs_have(&errs, bad[i].want))
-			dump_errs(&errs);
-		ck_assert_msg(errs_have(&errs, bad[i].want), "case %zu: want '%s'", i, bad[i].want);
-		ck_assert_int_eq(strncmp(rel(errs.msgs[0]), "pack.yaml:7:", 12), 0);
-		hs_errs_clear(&errs);
-	}
+	check_bad_cases(head, bad, sizeof(bad) / sizeof(bad[0]), "pack.yaml:7:");
 
 	hs_ruleset *rs = load_ok("rules:\n"
 	                         "  - id: angry-march\n"
@@ -634,24 +635,14 @@ START_TEST(test_spike_settings)
 {
 	static const char head[] = "rules:\n  - id: s\n    title: s\n    category: rumour\n"
 	                           "    severity: low\n    match: { any: [ { terms: [x] } ] }\n";
-	static const struct { const char *cond, *want; } bad[] = {
+	static const bad_case bad[] = {
 		{ "    spike: { sometimes: true }\n", "unknown key 'sometimes'" },
 		{ "    spike: { min_count: 0 }\n", "spike.min_count" },
 		{ "    spike: { threshold: 99 }\n", "spike.threshold" },
 		{ "    spike: { enabled: maybe }\n", "spike.enabled" },
 		{ "    spike: 5\n", "spike" },
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char pack[1024];
-		hs_errs errs = HS_ERRS_INIT;
-		snprintf(pack, sizeof(pack), "%s%s", head, bad[i].cond);
-		load_expect_fail(pack, &errs);
-		if (!errs_have(&errs, bad[i].want))
-			dump_errs(&errs);
-		ck_assert_msg(errs_have(&errs, bad[i].want), "case %zu: want '%s'", i, bad[i].want);
-		ck_assert_int_eq(strncmp(rel(errs.msgs[0]), "pack.yaml:7:", 12), 0);
-		hs_errs_clear(&errs);
-	}
+	check_bad_cases(head, bad, sizeof(bad) / sizeof(bad[0]), "pack.yaml:7:");
 	char pack[1024];
 	snprintf(pack, sizeof(pack), "%s    spike: { min_count: 12, threshold: 3.5 }\n", head);
 	hs_ruleset *rs = load_ok(pack);
