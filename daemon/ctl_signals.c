@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "signals.h"
 #include "store.h"
 #include "timeutil.h"
 
@@ -143,16 +144,13 @@ int ctl_spikes(hs_ctl *c, int argc, char **argv)
 /* The JSON part of a claim record (after the binary record). */
 static json_t *claim_json(const void *val, size_t vl)
 {
-	const unsigned char *v = val;
-	json_error_t je;
-	size_t bl;
+	const void *rec;
+	const char *js;
+	size_t rl, jl;
 
-	if (vl < 4)
+	if (hs_signals_claim_parts(val, vl, &rec, &rl, &js, &jl) < 0)
 		return NULL;
-	bl = (size_t)v[0] | (size_t)v[1] << 8 | (size_t)v[2] << 16 | (size_t)v[3] << 24;
-	if (bl > vl - 4)
-		return NULL;
-	return json_loadb((const char *)v + 4 + bl, vl - 4 - bl, 0, &je);
+	return json_loadb(js, jl, 0, NULL);
 }
 
 static int claim_row(void *ud, const void *key, size_t kl, const void *val, size_t vl)
@@ -197,10 +195,7 @@ static int claim_one(hs_ctl *c, hs_store *st, const char *idarg)
 		fprintf(stderr, "hearsayctl claims: '%s' is not a claim id\n", idarg);
 		return CTL_EX_USAGE;
 	}
-	for (int i = 7; i >= 0; i--) {
-		k[i] = (unsigned char)id;
-		id >>= 8;
-	}
+	hs_store_be64(k, id);
 	lc.arr = json_array();
 	if (hs_store_scan_sig(st, HS_SDB_CLAIMS, k, 8, false, 1, claim_row, &lc) || !lc.arr)
 		return 1;
@@ -279,35 +274,25 @@ typedef struct mood_ctx {
 	size_t roll_at;
 } mood_ctx;
 
-static uint64_t le64_at(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static int mood_row(void *ud, const void *key, size_t kl, const void *val, size_t vl)
 {
 	mood_ctx *m = ud;
-	const unsigned char *k = key, *v = val;
-	uint64_t tk = 0, posts, scored, neg, bits;
+	const unsigned char *k = key;
+	hs_rollup ru;
+	uint64_t posts, scored, neg;
 	double sum, mean, share;
 	int64_t t;
 	char tb[40];
 
-	if (kl != m->plen + 8 || vl != 40)
+	if (kl != m->plen + 8 || hs_rollup_decode(val, vl, &ru) < 0)
 		return 0;
-	for (int i = 0; i < 8; i++)
-		tk = tk << 8 | k[m->plen + i];
-	t = (int64_t)(tk ^ (1ull << 63));
+	t = hs_store_key_time(hs_store_rd64(k + m->plen));
 	if (t < m->since)
 		return 0;
-	posts = le64_at(v);
-	scored = le64_at(v + 8);
-	neg = le64_at(v + 16);
-	bits = le64_at(v + 32);
-	memcpy(&sum, &bits, 8);
+	posts = ru.posts;
+	scored = ru.scored;
+	neg = ru.neg;
+	sum = ru.sum;
 	mean = scored ? sum / (double)scored : 0.0;
 	share = scored ? (double)neg / (double)scored : 0.0;
 	/* rolling: the scored posts of this bucket and the MOOD_ROLL - 1 stored

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "server.h"
+#include "signals.h"
 #include "timeutil.h"
 
 #define HS_RING_SIZE 4096
@@ -297,6 +298,25 @@ static const char *arg(struct lws *wsi, const char *name, char *buf, int len)
 	return lws_get_urlarg_by_name(wsi, name, buf, len);
 }
 
+/* ?limit=N (1..HS_API_MAX_ROWS) into *limit, if given. 0, or -1 with *msg. */
+static int parse_limit(struct lws *wsi, size_t *limit, const char **msg)
+{
+	char b[32];
+	const char *v = arg(wsi, "limit=", b, sizeof(b));
+	char *end;
+	unsigned long n;
+
+	if (!v)
+		return 0;
+	n = strtoul(v, &end, 10);
+	if (*end || n == 0 || n > HS_API_MAX_ROWS) {
+		*msg = "bad 'limit': 1 to 5000";
+		return -1;
+	}
+	*limit = n;
+	return 0;
+}
+
 /* Parse query args into a store query; returns 0, or -1 with msg set. */
 static int parse_query(struct lws *wsi, hs_store_query *q, char *rule, size_t rl,
                        char *src, size_t sl, const char **msg)
@@ -318,15 +338,8 @@ static int parse_query(struct lws *wsi, hs_store_query *q, char *rule, size_t rl
 		*msg = "bad 'until': use RFC 3339, a date, or an age such as 2h";
 		return -1;
 	}
-	if ((v = arg(wsi, "limit=", b, sizeof(b)))) {
-		char *end;
-		unsigned long n = strtoul(v, &end, 10);
-		if (*end || n == 0 || n > HS_API_MAX_ROWS) {
-			*msg = "bad 'limit': 1 to 5000";
-			return -1;
-		}
-		q->limit = n;
-	}
+	if (parse_limit(wsi, &q->limit, msg) < 0)
+		return -1;
 	if ((v = arg(wsi, "order=", b, sizeof(b))))
 		q->newest_first = strcmp(v, "asc") != 0;
 	if ((v = arg(wsi, "rule=", b, sizeof(b)))) {
@@ -351,22 +364,18 @@ typedef struct sig_rows {
 static int sig_row(void *ud, const void *key, size_t kl, const void *val, size_t vl)
 {
 	sig_rows *c = ud;
-	const unsigned char *v = val;
+	const char *js = val;
 	json_t *o;
 
 	(void)key;
 	(void)kl;
 	if (c->claims) {
-		size_t bl;
-		if (vl < 4)
+		const void *rec;
+		size_t rl;
+		if (hs_signals_claim_parts(val, vl, &rec, &rl, &js, &vl) < 0)
 			return 0;
-		bl = (size_t)v[0] | (size_t)v[1] << 8 | (size_t)v[2] << 16 | (size_t)v[3] << 24;
-		if (bl > vl - 4)
-			return 0;
-		v += 4 + bl;
-		vl -= 4 + bl;
 	}
-	o = json_loadb((const char *)v, vl, 0, NULL);
+	o = json_loadb(js, vl, 0, NULL);
 	if (!o)
 		return 0;
 	if (c->rumour_only && !json_is_true(json_object_get(o, "rumour")))
@@ -380,19 +389,16 @@ static unsigned api_signals(hs_server *s, struct lws *wsi, bool claims, char **b
 {
 	sig_rows c = { json_array(), claims, false };
 	char b[64];
-	const char *v;
+	const char *v, *msg = NULL;
 	size_t limit = 100;
 	int rc;
 
-	if ((v = arg(wsi, "limit=", b, sizeof(b)))) {
-		char *end;
-		unsigned long n = strtoul(v, &end, 10);
-		if (*end || n == 0 || n > HS_API_MAX_ROWS) {
-			json_decref(c.arr);
-			*body = strdup("{\"error\":\"bad 'limit': 1 to 5000\"}");
-			return 400;
-		}
-		limit = n;
+	if (parse_limit(wsi, &limit, &msg) < 0) {
+		json_t *e = json_pack("{s:s}", "error", msg);
+		json_decref(c.arr);
+		*body = json_dumps(e, JSON_COMPACT);
+		json_decref(e);
+		return 400;
 	}
 	if (!claims && (v = arg(wsi, "rumour=", b, sizeof(b))))
 		c.rumour_only = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;

@@ -86,14 +86,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static void be64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (unsigned char)v;
-		v >>= 8;
-	}
-}
-
 static void le64(unsigned char *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++) {
@@ -129,7 +121,7 @@ static void rollup_add(hs_signals *sg, char kind, const char *name, int64_t buck
 	key[0] = (unsigned char)kind;
 	memcpy(key + 1, name, nl);
 	key[1 + nl] = 0;
-	be64(key + 2 + nl, (uint64_t)bucket ^ (1ull << 63));
+	hs_store_be64(key + 2 + nl, hs_store_time_key(bucket));
 	kl = nl + 10;
 	for (size_t i = 0; i < sg->n_ru; i++)
 		if (sg->ru[i].klen == kl && memcmp(sg->ru[i].key, key, kl) == 0) {
@@ -153,32 +145,54 @@ static void rollup_add(hs_signals *sg, char kind, const char *name, int64_t buck
 	}
 }
 
+void hs_rollup_encode(const hs_rollup *r, unsigned char out[HS_ROLLUP_BYTES])
+{
+	uint64_t bits;
+
+	le64(out, r->posts);
+	le64(out + 8, r->scored);
+	le64(out + 16, r->neg);
+	le64(out + 24, r->pos);
+	memcpy(&bits, &r->sum, 8);
+	le64(out + 32, bits);
+}
+
+int hs_rollup_decode(const void *val, size_t vlen, hs_rollup *out)
+{
+	const unsigned char *v = val;
+	uint64_t bits;
+
+	if (vlen != HS_ROLLUP_BYTES)
+		return -1;
+	out->posts = rd_le64(v);
+	out->scored = rd_le64(v + 8);
+	out->neg = rd_le64(v + 16);
+	out->pos = rd_le64(v + 24);
+	bits = rd_le64(v + 32);
+	memcpy(&out->sum, &bits, 8);
+	return 0;
+}
+
 static int rollups_write(hs_signals *sg, hs_wtxn *t)
 {
 	for (size_t i = 0; i < sg->n_ru; i++) {
 		const rollup *ru = &sg->ru[i];
-		unsigned char v[40] = { 0 };
+		unsigned char v[HS_ROLLUP_BYTES];
 		const void *old;
 		size_t ol;
-		uint64_t f[4] = { ru->posts, ru->scored, ru->neg, ru->pos };
-		double sum = ru->sum;
+		hs_rollup sum = { ru->posts, ru->scored, ru->neg, ru->pos, ru->sum }, prev;
 		int rc = hs_store_wsig_get(t, HS_SDB_ROLLUPS, ru->key, ru->klen, &old, &ol);
 		if (rc)
 			return rc;
-		if (old && ol == 40) {
-			uint64_t bits = rd_le64((const unsigned char *)old + 32);
-			double prev;
-			for (int k = 0; k < 4; k++)
-				f[k] += rd_le64((const unsigned char *)old + 8 * k);
-			memcpy(&prev, &bits, 8);
-			sum += prev;
+		if (old && hs_rollup_decode(old, ol, &prev) == 0) {
+			sum.posts += prev.posts;
+			sum.scored += prev.scored;
+			sum.neg += prev.neg;
+			sum.pos += prev.pos;
+			sum.sum += prev.sum;
 		}
-		for (int k = 0; k < 4; k++)
-			le64(v + 8 * k, f[k]);
-		uint64_t bits;
-		memcpy(&bits, &sum, 8);
-		le64(v + 32, bits);
-		if ((rc = hs_store_wsig_put(t, HS_SDB_ROLLUPS, ru->key, ru->klen, v, 40)))
+		hs_rollup_encode(&sum, v);
+		if ((rc = hs_store_wsig_put(t, HS_SDB_ROLLUPS, ru->key, ru->klen, v, sizeof(v))))
 			return rc;
 	}
 	return 0;
@@ -402,7 +416,7 @@ static int claims_write(hs_signals *sg, hs_wtxn *t)
 		v[3] = (unsigned char)(bl >> 24);
 		hs_claims_serialize(sg->claims, id, v + 4, bl);
 		memcpy(v + 4 + bl, js, jl);
-		be64(k, id);
+		hs_store_be64(k, id);
 		rc = hs_store_wsig_put(t, HS_SDB_CLAIMS, k, 8, v, 4 + bl + jl);
 		free(v);
 		free(js);
@@ -522,7 +536,7 @@ int hs_signals_write(hs_signals *sg, hs_wtxn *t,
 		return rc;
 	for (size_t i = 0; i < sg->n_sp; i++) {
 		unsigned char k[8];
-		be64(k, sg->spike_id[i]);
+		hs_store_be64(k, sg->spike_id[i]);
 		if ((rc = hs_store_wsig_put(t, HS_SDB_SPIKES, k, 8, sg->spike_json[i],
 		                            strlen(sg->spike_json[i]))))
 			return rc;
@@ -635,20 +649,35 @@ static int load_baseline(void *ud, const void *key, size_t kl, const void *val, 
 	return 0;
 }
 
-static int load_claim(void *ud, const void *key, size_t kl, const void *val, size_t vl)
+int hs_signals_claim_parts(const void *val, size_t vlen, const void **rec, size_t *rec_len,
+                           const char **json, size_t *json_len)
 {
-	load_ctx *c = ud;
 	const unsigned char *v = val;
 	size_t bl;
 
+	if (vlen < 4)
+		return -1;
+	bl = (size_t)v[0] | (size_t)v[1] << 8 | (size_t)v[2] << 16 | (size_t)v[3] << 24;
+	if (bl > vlen - 4)
+		return -1;
+	*rec = v + 4;
+	*rec_len = bl;
+	*json = (const char *)v + 4 + bl;
+	*json_len = vlen - 4 - bl;
+	return 0;
+}
+
+static int load_claim(void *ud, const void *key, size_t kl, const void *val, size_t vl)
+{
+	load_ctx *c = ud;
+	const void *rec;
+	const char *js;
+	size_t rl, jl;
+
 	(void)key;
 	(void)kl;
-	if (vl < 4) {
-		c->bad++;
-		return 0;
-	}
-	bl = (size_t)v[0] | (size_t)v[1] << 8 | (size_t)v[2] << 16 | (size_t)v[3] << 24;
-	if (bl > vl - 4 || hs_claims_restore(c->sg->claims, v + 4, bl) < 0)
+	if (hs_signals_claim_parts(val, vl, &rec, &rl, &js, &jl) < 0 ||
+	    hs_claims_restore(c->sg->claims, rec, rl) < 0)
 		c->bad++;
 	else
 		c->n++;

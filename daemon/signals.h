@@ -73,6 +73,22 @@ void hs_signals_maybe_save(hs_signals *sg, hs_store *st, int64_t now_us);
  * empty batch now and then, so that it ends on time). */
 bool hs_signals_spikes_open(const hs_signals *sg);
 
+/* Split a stored claim value (see the layout above) into its claim record
+ * and its JSON text. 0, or -1 if the value is malformed. Any thread: it
+ * only reads val. */
+int hs_signals_claim_parts(const void *val, size_t vlen, const void **rec, size_t *rec_len,
+                           const char **json, size_t *json_len);
+
+/* One rollup bucket as stored (see the layout above). */
+typedef struct hs_rollup {
+	uint64_t posts, scored, neg, pos;
+	double sum;            /* of the scored posts' compound scores */
+} hs_rollup;
+#define HS_ROLLUP_BYTES 40
+void hs_rollup_encode(const hs_rollup *r, unsigned char out[HS_ROLLUP_BYTES]);
+/* 0, or -1 if vlen is not HS_ROLLUP_BYTES. Any thread. */
+int hs_rollup_decode(const void *val, size_t vlen, hs_rollup *out);
+
 /* Counters for /metrics and stats. */
 typedef struct hs_signals_stats {
 	uint64_t spikes_started, spikes_ended, claims_reported, late_posts;

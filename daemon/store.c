@@ -45,7 +45,7 @@ struct hs_wtxn {
 
 /* ---- key encoding ---------------------------------------------------------- */
 
-static void be64(unsigned char *p, uint64_t v)
+void hs_store_be64(unsigned char *p, uint64_t v)
 {
 	for (int i = 7; i >= 0; i--) {
 		p[i] = (unsigned char)v;
@@ -53,7 +53,7 @@ static void be64(unsigned char *p, uint64_t v)
 	}
 }
 
-static uint64_t rd64(const unsigned char *p)
+uint64_t hs_store_rd64(const unsigned char *p)
 {
 	uint64_t v = 0;
 	for (int i = 0; i < 8; i++)
@@ -61,9 +61,14 @@ static uint64_t rd64(const unsigned char *p)
 	return v;
 }
 
-static uint64_t time_key(int64_t t)
+uint64_t hs_store_time_key(int64_t t)
 {
 	return (uint64_t)t ^ (1ull << 63);
+}
+
+int64_t hs_store_key_time(uint64_t k)
+{
+	return (int64_t)(k ^ (1ull << 63));
 }
 
 const char *hs_store_strerror(int rc)
@@ -314,7 +319,7 @@ int hs_store_wdedup(hs_wtxn *t, const char *source, const char *source_id,
 	if (rc)
 		return rc;
 	if (v.mv_size == 8)
-		*id = rd64(v.mv_data);
+		*id = hs_store_rd64(v.mv_data);
 	*found = 1;
 	return 0;
 }
@@ -329,9 +334,9 @@ int hs_store_wnext(hs_wtxn *t, const char *counter, uint64_t *out)
 	if (rc && rc != MDB_NOTFOUND)
 		return rc;
 	if (!rc && v.mv_size == 8)
-		cur = rd64(v.mv_data);
+		cur = hs_store_rd64(v.mv_data);
 	cur++;
-	be64(b, cur);
+	hs_store_be64(b, cur);
 	v.mv_size = 8;
 	v.mv_data = b;
 	rc = mdb_put(t->txn, t->st->dbi[DB_META], &k, &v, 0);
@@ -349,7 +354,7 @@ int hs_store_wmark_deleted(hs_wtxn *t, uint64_t id, int64_t when_us, int *change
 	int rc;
 
 	*changed = 0;
-	be64(idb, id);
+	hs_store_be64(idb, id);
 	if ((rc = mdb_get(t->txn, t->st->dbi[DB_POSTS], &k, &v)))
 		return rc == MDB_NOTFOUND ? 0 : rc;
 	o = json_loadb(v.mv_data, v.mv_size, 0, NULL);
@@ -385,7 +390,7 @@ int hs_store_wpost(hs_wtxn *t, uint64_t id, const char *source,
 	MDB_val k = { 8, idb }, v = { len, (void *)json };
 	int rc;
 
-	be64(idb, id);
+	hs_store_be64(idb, id);
 	if ((rc = mdb_put(t->txn, t->st->dbi[DB_POSTS], &k, &v, MDB_APPEND)) &&
 	    rc == MDB_KEYEXIST)
 		rc = mdb_put(t->txn, t->st->dbi[DB_POSTS], &k, &v, 0);
@@ -399,8 +404,8 @@ int hs_store_wpost(hs_wtxn *t, uint64_t id, const char *source,
 	free(buf);
 	if (rc)
 		return rc;
-	be64(tk, time_key(created_us));
-	be64(tk + 8, id);
+	hs_store_be64(tk, hs_store_time_key(created_us));
+	hs_store_be64(tk + 8, id);
 	k.mv_size = 16;
 	k.mv_data = tk;
 	v.mv_size = 0;
@@ -419,22 +424,22 @@ int hs_store_whit(hs_wtxn *t, uint64_t seq, const char *rule_id,
 
 	if (rl > 200)
 		rl = 200;
-	be64(sb, seq);
-	be64(pb, post_id);
+	hs_store_be64(sb, seq);
+	hs_store_be64(pb, post_id);
 	if ((rc = mdb_put(t->txn, t->st->dbi[DB_EVENTS], &k, &v, 0)))
 		return rc;
 	memcpy(hk, rule_id, rl);
 	hk[rl] = 0;
-	be64(hk + rl + 1, time_key(created_us));
-	be64(hk + rl + 9, seq);
+	hs_store_be64(hk + rl + 1, hs_store_time_key(created_us));
+	hs_store_be64(hk + rl + 9, seq);
 	k.mv_size = rl + 17;
 	k.mv_data = hk;
 	v.mv_size = 8;
 	v.mv_data = pb;
 	if ((rc = mdb_put(t->txn, t->st->dbi[DB_HITS], &k, &v, 0)))
 		return rc;
-	be64(hk, time_key(created_us));
-	be64(hk + 8, seq);
+	hs_store_be64(hk, hs_store_time_key(created_us));
+	hs_store_be64(hk + 8, seq);
 	k.mv_size = 16;
 	v.mv_size = 0;
 	v.mv_data = "";
@@ -451,7 +456,7 @@ int hs_store_woutbox(hs_wtxn *t, uint64_t alert_id, const char *json, size_t len
 {
 	unsigned char b[8];
 	MDB_val k = { 8, b }, v = { len, (void *)json };
-	be64(b, alert_id);
+	hs_store_be64(b, alert_id);
 	return mdb_put(t->txn, t->st->dbi[DB_OUTBOX], &k, &v, 0);
 }
 
@@ -459,7 +464,7 @@ int hs_store_wevent(hs_wtxn *t, uint64_t seq, const char *json, size_t len)
 {
 	unsigned char b[8];
 	MDB_val k = { 8, b }, v = { len, (void *)json };
-	be64(b, seq);
+	hs_store_be64(b, seq);
 	return mdb_put(t->txn, t->st->dbi[DB_EVENTS], &k, &v, 0);
 }
 
@@ -567,7 +572,7 @@ int hs_store_get_counter(hs_store *st, const char *counter, uint64_t *out)
 		return rc;
 	rc = mdb_get(txn, st->dbi[DB_META], &k, &v);
 	if (!rc && v.mv_size == 8)
-		*out = rd64(v.mv_data);
+		*out = hs_store_rd64(v.mv_data);
 	if (rc == MDB_NOTFOUND)
 		rc = 0;
 	rend(st, txn);
@@ -588,13 +593,13 @@ static int scan_u64(hs_store *st, int db, uint64_t after, size_t max,
 		return rc;
 	if (after == UINT64_MAX) /* nothing can follow the largest key */
 		goto out;
-	be64(b, after + 1);
+	hs_store_be64(b, after + 1);
 	rc = mdb_cursor_open(txn, st->dbi[db], &cur);
 	if (rc)
 		goto out;
 	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (!rc) {
-		if (k.mv_size == 8 && fn(ud, rd64(k.mv_data), v.mv_data, v.mv_size))
+		if (k.mv_size == 8 && fn(ud, hs_store_rd64(k.mv_data), v.mv_data, v.mv_size))
 			break;
 		if (max && ++n >= max)
 			break;
@@ -654,7 +659,7 @@ static int emit_row(range_scan *rs, int vdb, const unsigned char *idb)
 		return 0; /* index without row: skip */
 	if (rs->q->source && !source_matches(v.mv_data, v.mv_size, rs->q->source))
 		return 0;
-	if (rs->fn(rs->ud, rd64(idb), v.mv_data, v.mv_size))
+	if (rs->fn(rs->ud, hs_store_rd64(idb), v.mv_data, v.mv_size))
 		return 1;
 	return rs->q->limit && ++rs->n >= rs->q->limit;
 }
@@ -675,9 +680,9 @@ static int range_query(hs_store *st, int idx, int vdb, const unsigned char *pref
 		return rc;
 	memcpy(lo, prefix, plen);
 	memcpy(hi, prefix, plen);
-	be64(lo + plen, time_key(q->since_us));
+	hs_store_be64(lo + plen, hs_store_time_key(q->since_us));
 	memset(lo + plen + 8, 0, 8);
-	be64(hi + plen, time_key(q->until_us));
+	hs_store_be64(hi + plen, hs_store_time_key(q->until_us));
 	memset(hi + plen + 8, 0, 8);
 	rc = mdb_cursor_open(rs.txn, st->dbi[idx], &cur);
 	if (rc)
@@ -845,11 +850,11 @@ int hs_store_backlog_start(hs_store *st, uint64_t n_hits, uint64_t *seq)
 	while (!rc) {
 		if (k.mv_size == 8 && v.mv_size >= sizeof(hit) - 1 &&
 		    memcmp(v.mv_data, hit, sizeof(hit) - 1) == 0 && ++seen == n_hits) {
-			*seq = rd64(k.mv_data);
+			*seq = hs_store_rd64(k.mv_data);
 			break;
 		}
 		if (k.mv_size == 8)
-			*seq = rd64(k.mv_data); /* fewer hits than asked: from the oldest */
+			*seq = hs_store_rd64(k.mv_data); /* fewer hits than asked: from the oldest */
 		rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
 	}
 	if (rc == MDB_NOTFOUND)

@@ -50,6 +50,13 @@ hs_store *hs_store_open(const char *path, int flags, uint64_t map_size,
 void hs_store_close(hs_store *st);
 const char *hs_store_path(const hs_store *st);
 
+/* Key encoding (any thread): 8 bytes big-endian, and times as signed
+ * microseconds with the sign bit flipped, so that keys sort in order. */
+void hs_store_be64(unsigned char *p, uint64_t v);
+uint64_t hs_store_rd64(const unsigned char *p);
+uint64_t hs_store_time_key(int64_t t);
+int64_t hs_store_key_time(uint64_t k);
+
 /* ---- writer (store thread only) ---------------------------------------- */
 /* Functions return 0 or an LMDB error code (MDB_MAP_FULL means: abort,
  * hs_store_grow, redo the whole batch). */
