@@ -8,10 +8,16 @@
  * texts it was written against.
  *
  * hs_langid_new puts every word in one open-addressing table: word ->
- * bit set of languages. Detection makes one pass over at most
- * HS_LANGID_MAX_SCAN bytes, with one table lookup per word (two more for
- * a word with an apostrophe that is in no list) and a small table per
- * letter; nothing is allocated.
+ * bit set of languages. The words are at most 16 bytes, so a slot holds
+ * its word inline, zero-padded to two 64-bit halves: a lookup is one hash
+ * of those two halves and two compares per probe. Detection makes one
+ * pass over at most HS_LANGID_MAX_SCAN bytes, with one table lookup per
+ * word (two more for a word with an apostrophe that is in no list) and a
+ * small table per letter; nothing is allocated.
+ *
+ * Scores are kept as whole counts of half points (every cue is worth 0.5
+ * or 1): the same numbers as summing the weights in doubles, which is
+ * exact for them in any order, but cheaper to add up.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -267,31 +273,41 @@ static const struct {
 	{ "sz", B(L_PL) },   { "cz", B(L_PL) },  { "rz", B(L_PL) },
 };
 
-#define W_WORD 1.0
-#define W_LETTER 0.5
-#define W_SEQ 0.5
+/* Weights, in half points. */
+#define W_WORD 2   /* 1.0 */
+#define W_LETTER 1 /* 0.5 */
+#define W_SEQ 1    /* 0.5 */
 #define WORD_MAX 48 /* bytes of a lowercased word that is looked up */
+#define KEY_MAX 16  /* bytes of a listed word (checked by hs_langid_new) */
 
 /* ---- the table --------------------------------------------------------------------------- */
 
 typedef struct li_slot {
-	const char *word; /* static */
-	uint32_t len;
+	uint64_t key[2]; /* the word, zero-padded */
+	uint32_t len;    /* 0: empty */
 	uint32_t langs;
 } li_slot;
 
 #define N_SEQ (sizeof(seqs) / sizeof(seqs[0]))
-#define SEQ_CODES 28 /* a-z, '^', '$' */
+#define SEQ_CODES 29 /* a-z, '^', '$', anything else */
+#define SEQ_NONE 28
 
 struct hs_langid {
 	li_slot *slots; /* owned */
 	size_t mask;
-	/* the letter sequences by their first two characters: a bit set of
-	 * seqs[] indices */
-	uint32_t seq_by_pair[SEQ_CODES][SEQ_CODES];
+	/* the letter sequences by their first two characters: bit sets of
+	 * seqs[] indices, of two characters (matched by the pair) and longer
+	 * (the rest to be compared); 0 for pairs with SEQ_NONE */
+	uint32_t seq_pair2[SEQ_CODES][SEQ_CODES];
+	uint32_t seq_longer[SEQ_CODES][SEQ_CODES];
+	uint8_t seq_len[N_SEQ];
+	uint8_t code[256];     /* seq_code() of each byte, SEQ_NONE for -1 */
+	uint64_t head_mask[9]; /* the first n bytes of a 64-bit word */
+	/* letters[] languages of U+00C0..U+00FF, by cp - 0xC0 */
+	uint32_t latin1_langs[64];
 };
 
-/* Code of a character of "^word$" for seq_by_pair, or -1. */
+/* Code of a character of "^word$" for the sequence tables, or -1. */
 static inline int seq_code(unsigned char c)
 {
 	if (c >= 'a' && c <= 'z')
@@ -303,26 +319,40 @@ static inline int seq_code(unsigned char c)
 	return -1;
 }
 
-static uint32_t li_hash(const char *s, size_t len)
+/* The two zero-padded halves of w[0..len), len <= KEY_MAX. */
+static inline void li_key(const char *w, size_t len, uint64_t key[2])
 {
-	uint32_t h = 2166136261u;
+	unsigned char b[KEY_MAX] = { 0 };
 
-	for (size_t k = 0; k < len; k++) {
-		h ^= (unsigned char)s[k];
-		h *= 16777619u;
-	}
-	return h;
+	memcpy(b, w, len);
+	memcpy(key, b, sizeof(b));
 }
 
+static inline size_t li_hash(const uint64_t key[2], size_t len)
+{
+	uint64_t h = (key[0] ^ len) * UINT64_C(0x9e3779b97f4a7c15) ^
+	             key[1] * UINT64_C(0xbf58476d1ce4e5b9);
+
+	return (size_t)(h ^ (h >> 29) ^ (h >> 41));
+}
+
+/* The slot of w[0..len), or NULL. w[0..KEY_MAX) must be readable. */
 static li_slot *li_find(const hs_langid *li, const char *w, size_t len)
 {
-	size_t i = li_hash(w, len) & li->mask;
+	uint64_t key[2];
+	size_t i;
 
+	if (len == 0 || len > KEY_MAX)
+		return NULL;
+	memcpy(key, w, sizeof(key));
+	key[0] &= li->head_mask[len < 8 ? len : 8];
+	key[1] &= li->head_mask[len > 8 ? len - 8 : 0];
+	i = li_hash(key, len) & li->mask;
 	for (;;) {
 		li_slot *s = &li->slots[i];
-		if (!s->word)
+		if (!s->len)
 			return NULL;
-		if (s->len == len && memcmp(s->word, w, len) == 0)
+		if (s->key[0] == key[0] && s->key[1] == key[1] && s->len == len)
 			return s;
 		i = (i + 1) & li->mask;
 	}
@@ -343,22 +373,45 @@ hs_langid *hs_langid_new(void)
 	if (!li->slots)
 		goto fail;
 	li->mask = cap - 1;
+	for (int c = 0; c < 256; c++) {
+		int x = seq_code((unsigned char)c);
+		li->code[c] = (uint8_t)(x < 0 ? SEQ_NONE : x);
+	}
+	for (size_t n = 0; n <= 8; n++) {
+		unsigned char b[8] = { 0 };
+		memset(b, 0xFF, n);
+		memcpy(&li->head_mask[n], b, 8);
+	}
 	for (size_t k = 0; k < N_SEQ; k++) {
 		int a = seq_code((unsigned char)seqs[k].seq[0]), b = seq_code((unsigned char)seqs[k].seq[1]);
 		if (a < 0 || b < 0)
 			goto fail; /* a sequence must start with two of those */
-		li->seq_by_pair[a][b] |= 1u << k;
+		li->seq_len[k] = (uint8_t)strlen(seqs[k].seq);
+		if (li->seq_len[k] == 2)
+			li->seq_pair2[a][b] |= 1u << k;
+		else
+			li->seq_longer[a][b] |= 1u << k;
 	}
+	for (size_t k = 0; k < sizeof(letters) / sizeof(letters[0]); k++)
+		if (letters[k].cp >= 0xC0 && letters[k].cp <= 0xFF)
+			li->latin1_langs[letters[k].cp - 0xC0] = letters[k].langs;
 	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
 		for (size_t j = 0; j < lists[k].n; j++) {
 			const char *w = lists[k].words[j];
-			size_t len = strlen(w), i = li_hash(w, len) & li->mask;
-			li_slot *s = li_find(li, w, len);
+			size_t len = strlen(w), i;
+			li_slot *s;
+			uint64_t key[2];
+			if (len == 0 || len > KEY_MAX)
+				goto fail; /* a listed word must fit a slot */
+			li_key(w, len, key);
+			s = li_find(li, (const char *)key, len);
 			if (!s) {
-				while (li->slots[i].word)
+				i = li_hash(key, len) & li->mask;
+				while (li->slots[i].len)
 					i = (i + 1) & li->mask;
 				s = &li->slots[i];
-				s->word = w;
+				s->key[0] = key[0];
+				s->key[1] = key[1];
 				s->len = (uint32_t)len;
 			}
 			s->langs |= B(lists[k].lang);
@@ -470,16 +523,9 @@ static uint32_t letter_langs(uint32_t cp)
 }
 
 typedef struct li_acc {
-	double score[N_LANG];
+	uint32_t half[N_LANG]; /* scores in half points */
 	size_t words, letters, nonlatin;
 } li_acc;
-
-static void add(li_acc *a, uint32_t langs, double w)
-{
-	for (int l = 0; l < N_LANG; l++)
-		if (langs & B(l))
-			a->score[l] += w;
-}
 
 /* Index of the lowest set bit of x (x != 0). */
 static inline int lowest_bit(uint32_t x)
@@ -496,43 +542,52 @@ static inline int lowest_bit(uint32_t x)
 #endif
 }
 
-/* Letter sequences of the lowercased word w[0..len), each counted once. */
-static void add_seqs(const hs_langid *li, li_acc *a, const char *w, size_t len)
+static inline void add(li_acc *a, uint32_t langs, uint32_t w)
 {
-	char buf[WORD_MAX + 3];
-	uint32_t found = 0;
+	while (langs) {
+		a->half[lowest_bit(langs)] += w;
+		langs &= langs - 1;
+	}
+}
 
-	buf[0] = '^';
-	memcpy(buf + 1, w, len);
-	buf[len + 1] = '$';
-	buf[len + 2] = '\0';
-	for (size_t i = 0; i + 1 < len + 2; i++) {
-		int x = seq_code((unsigned char)buf[i]), y;
-		uint32_t cand;
-		if (x < 0 || (y = seq_code((unsigned char)buf[i + 1])) < 0)
-			continue;
-		cand = li->seq_by_pair[x][y] & ~found;
+/* Letter sequences of the lowercased word in buf = "^" word "$" (n bytes
+ * in all), each counted once. */
+static void add_seqs(const hs_langid *li, li_acc *a, const char *buf, size_t n)
+{
+	uint32_t found = 0;
+	unsigned x = li->code[(unsigned char)buf[0]];
+
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned y = li->code[(unsigned char)buf[i + 1]];
+		uint32_t cand = li->seq_longer[x][y] & ~found;
+		found |= li->seq_pair2[x][y];
+		x = y;
 		while (cand) {
 			int k = lowest_bit(cand);
-			const char *q = seqs[k].seq;
-			size_t n = strlen(q);
+			size_t m = li->seq_len[k], j = 2;
 			cand &= cand - 1;
-			if (i + n <= len + 2 && memcmp(buf + i, q, n) == 0)
+			if (i + m > n)
+				continue;
+			while (j < m && buf[i + j] == seqs[k].seq[j])
+				j++;
+			if (j == m)
 				found |= 1u << k;
 		}
 	}
-	for (size_t k = 0; found; k++, found >>= 1)
-		if (found & 1)
-			add(a, seqs[k].langs, W_SEQ);
+	while (found) {
+		int k = lowest_bit(found);
+		found &= found - 1;
+		add(a, seqs[k].langs, W_SEQ);
+	}
 }
 
-/* One word, lowercased: w[0..len). */
+/* One word, lowercased: w[0..len), with w[-1] = '^' and w[len] = '$'. */
 static void add_word(const hs_langid *li, li_acc *a, const char *w, size_t len)
 {
 	const li_slot *s;
 	const char *ap;
 
-	add_seqs(li, a, w, len);
+	add_seqs(li, a, w - 1, len + 2);
 	s = li_find(li, w, len);
 	if (s) {
 		add(a, s->langs, W_WORD);
@@ -552,29 +607,28 @@ static void add_word(const hs_langid *li, li_acc *a, const char *w, size_t len)
 	}
 }
 
-/* Skip URLs, mentions, e-mail addresses and hashtags. */
-static bool skip_chunk(const unsigned char *s, size_t len)
+/* Skip URLs, mentions, e-mail addresses and hashtags: the chunk
+ * s[0..len) (len > 0); url: it holds "://" or '@' (found while finding
+ * its end). */
+static bool skip_chunk(const unsigned char *s, size_t len, bool url)
 {
-	if (len == 0)
+	if (url || s[0] == '#')
 		return true;
-	if (s[0] == '#' || s[0] == '@')
-		return true;
-	if (len >= 4 && (memcmp(s, "www.", 4) == 0 || memcmp(s, "WWW.", 4) == 0))
-		return true;
-	for (size_t k = 0; k + 2 < len; k++)
-		if (s[k] == ':' && s[k + 1] == '/' && s[k + 2] == '/')
-			return true;
-	return memchr(s, '@', len) != NULL;
+	return len >= 4 && (memcmp(s, "www.", 4) == 0 || memcmp(s, "WWW.", 4) == 0);
 }
 
 /* The words of one chunk (a run without whitespace) into a. */
 static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, size_t len)
 {
-	char w[WORD_MAX + 8];
+	/* wb[0] = '^' for add_seqs; KEY_MAX bytes past any part of a word
+	 * that li_find looks at are readable (and zero before the first use) */
+	char wb[1 + WORD_MAX + 8 + KEY_MAX] = { 0 }, *w = wb + 1;
+	const size_t wcap = WORD_MAX + 8;
 	size_t wl = 0, wletters = 0, wnonlatin = 0, k = 0;
 	uint32_t wlangs = 0; /* languages of the word's special letters */
 	bool digit = false, in_word = false, apos = false;
 
+	wb[0] = '^';
 	while (k <= len) {
 		uint32_t cp = 0;
 		size_t cl = 1;
@@ -582,7 +636,7 @@ static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, s
 
 		if (k < len && (unsigned)((s[k] | 0x20) - 'a') < 26u && !apos) {
 			/* ASCII letter */
-			if (wl < sizeof(w))
+			if (wl < wcap)
 				w[wl] = (char)(s[k] | 0x20);
 			wl++;
 			wletters++;
@@ -592,11 +646,31 @@ static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, s
 		}
 		if (k < len) {
 			cp = dec(s + k, len - k, &cl);
+			if (cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7) {
+				/* a Latin-1 letter: lowercase is + 0x20 below U+00DF */
+				uint32_t lc = cp < 0xDF ? cp + 0x20 : cp;
+				if (apos) {
+					if (wl < wcap)
+						w[wl] = '\'';
+					wl++;
+					apos = false;
+				}
+				in_word = true;
+				wletters++;
+				wlangs |= li->latin1_langs[lc - 0xC0];
+				if (wl + 2 <= wcap) {
+					w[wl] = (char)(0xC0 | (lc >> 6));
+					w[wl + 1] = (char)(0x80 | (lc & 0x3F));
+				}
+				wl += 2;
+				k += cl;
+				continue;
+			}
 			c = classify(cp);
 		}
 		if (c == C_LETTER || c == C_MARK || c == C_DIGIT) {
 			if (apos) {
-				if (wl < sizeof(w))
+				if (wl < wcap)
 					w[wl] = '\'';
 				wl++;
 				apos = false;
@@ -616,7 +690,7 @@ static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, s
 					wnonlatin++;
 				if (lc >= 0x80)
 					wlangs |= letter_langs(lc);
-				if (n > 0 && wl + (size_t)n <= sizeof(w))
+				if (n > 0 && wl + (size_t)n <= wcap)
 					memcpy(w + wl, enc, (size_t)n);
 				wl += (size_t)(n > 0 ? n : 0);
 			}
@@ -630,7 +704,7 @@ static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, s
 		}
 		if (in_word) {
 			if (apos) {
-				if (wl < sizeof(w))
+				if (wl < wcap)
 					w[wl] = '\''; /* "n'" before a space */
 				wl++;
 			}
@@ -639,8 +713,10 @@ static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, s
 				a->letters += wletters;
 				a->nonlatin += wnonlatin;
 				add(a, wlangs, W_LETTER);
-				if (wl <= WORD_MAX)
+				if (wl <= WORD_MAX) {
+					w[wl] = '$';
 					add_word(li, a, w, wl);
+				}
 			}
 		}
 		in_word = digit = apos = false;
@@ -650,12 +726,17 @@ static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, s
 	}
 }
 
+static inline double score(const li_acc *a, int l)
+{
+	return (double)a->half[l] * 0.5;
+}
+
 static double target_sum(const li_acc *a)
 {
 	double t = 0.0;
 
 	for (int l = 0; l < N_TARGET; l++)
-		t += a->score[l];
+		t += score(a, l);
 	return t;
 }
 
@@ -665,12 +746,12 @@ static int decide(const li_acc *a, int *best, int *second, const char **why)
 {
 	*best = *second = -1;
 	for (int l = 0; l < N_LANG; l++) {
-		if (a->score[l] <= 0.0)
+		if (a->half[l] == 0)
 			continue;
-		if (*best < 0 || a->score[l] > a->score[*best]) {
+		if (*best < 0 || a->half[l] > a->half[*best]) {
 			*second = *best;
 			*best = l;
-		} else if (*second < 0 || a->score[l] > a->score[*second]) {
+		} else if (*second < 0 || a->half[l] > a->half[*second]) {
 			*second = l;
 		}
 	}
@@ -678,13 +759,13 @@ static int decide(const li_acc *a, int *best, int *second, const char **why)
 		*why = "short";
 	else if (a->nonlatin * 10 > a->letters * 3)
 		*why = "script";
-	else if (*best < 0 || a->score[*best] < HS_LANGID_MIN_SCORE)
+	else if (*best < 0 || score(a, *best) < HS_LANGID_MIN_SCORE)
 		*why = "low score";
 	else if (*best >= N_TARGET)
 		*why = "other language";
-	else if (*second >= 0 && a->score[*best] - a->score[*second] < HS_LANGID_MIN_MARGIN)
+	else if (*second >= 0 && score(a, *best) - score(a, *second) < HS_LANGID_MIN_MARGIN)
 		*why = "margin";
-	else if (a->score[*best] < HS_LANGID_MIN_SHARE * target_sum(a))
+	else if (score(a, *best) < HS_LANGID_MIN_SHARE * target_sum(a))
 		*why = "mixed";
 	else
 		return *best;
@@ -712,7 +793,7 @@ static void end_segment(li_acc *total, li_acc *seg, uint32_t *seg_langs)
 	if (l >= 0)
 		*seg_langs |= B(l);
 	for (int k = 0; k < N_LANG; k++)
-		total->score[k] += seg->score[k];
+		total->half[k] += seg->half[k];
 	total->words += seg->words;
 	total->letters += seg->letters;
 	total->nonlatin += seg->nonlatin;
@@ -740,17 +821,30 @@ const char *hs_langid_detect_ex(const hs_langid *li, const char *text, size_t le
 	}
 	while (p < len) {
 		size_t e = p, cl;
-		uint32_t cp = dec(s + p, len - p, &cl);
-		if (classify(cp) == C_SPACE) {
-			if (cp == '\n')
-				end_segment(&total, &seg, &seg_langs);
-			p += cl;
-			continue;
+		uint32_t cp;
+		bool url = false;
+		if (s[p] < 0x80) {
+			if (s[p] <= 0x20 || s[p] == 0x7f) {
+				if (s[p] == '\n')
+					end_segment(&total, &seg, &seg_langs);
+				p++;
+				continue;
+			}
+		} else {
+			cp = dec(s + p, len - p, &cl);
+			if (classify(cp) == C_SPACE) {
+				p += cl;
+				continue;
+			}
 		}
 		while (e < len) {
-			if (s[e] < 0x80) {
-				if (s[e] <= 0x20 || s[e] == 0x7f)
+			unsigned char c = s[e];
+			if (c < 0x80) {
+				if (c <= 0x20 || c == 0x7f)
 					break;
+				if (c == '@' || (c == ':' && e + 2 < len && s[e + 1] == '/' &&
+				                 s[e + 2] == '/'))
+					url = true;
 				e++;
 				continue;
 			}
@@ -759,7 +853,7 @@ const char *hs_langid_detect_ex(const hs_langid *li, const char *text, size_t le
 				break;
 			e += cl;
 		}
-		if (!skip_chunk(s + p, e - p))
+		if (!skip_chunk(s + p, e - p, url))
 			scan_chunk(li, &seg, s + p, e - p);
 		if (ends_segment(s + p, e - p))
 			end_segment(&total, &seg, &seg_langs);
@@ -785,10 +879,10 @@ done:
 		res->letters = total.letters;
 		res->best = best >= 0 ? lang_code[best] : "";
 		res->second = second >= 0 ? lang_code[second] : "";
-		res->best_score = best >= 0 ? total.score[best] : 0.0;
-		res->second_score = second >= 0 ? total.score[second] : 0.0;
+		res->best_score = best >= 0 ? score(&total, best) : 0.0;
+		res->second_score = second >= 0 ? score(&total, second) : 0.0;
 		res->share = best >= 0 && target_sum(&total) > 0.0
-		                     ? total.score[best] / target_sum(&total)
+		                     ? score(&total, best) / target_sum(&total)
 		                     : 0.0;
 	}
 	return lang;

@@ -25,6 +25,10 @@
 #define LS_MAX_FIELDS 6
 #define LS_MAX_SUFFIXES 64
 
+/* ls_slot.ref holds a key length and an entry index + 1. */
+_Static_assert(LS_MAX_ENTRIES < (1u << 24) && HS_LEXSENT_MAX_FORM < 256,
+               "ls_slot.ref too small");
+
 typedef struct ls_field {
 	const char *s;
 	size_t len;
@@ -48,19 +52,28 @@ typedef struct ls_load {
 
 /* ---- hashing and the table ------------------------------------------------------------ */
 
+/* Put entry k into the free slot of its probe sequence in slots. */
+static void slot_put(const hs_lexsent *lx, ls_slot *slots, size_t mask, size_t k)
+{
+	const ls_entry *e = &lx->entries[k];
+	size_t i = e->hash & mask;
+
+	while (slots[i].ref)
+		i = (i + 1) & mask;
+	slots[i].head = ls_head(lx->keys + e->key, e->key_len);
+	slots[i].hash = e->hash;
+	slots[i].ref = e->key_len << 24 | (uint32_t)(k + 1);
+}
+
 static int table_grow(hs_lexsent *lx)
 {
 	size_t ncap = lx->slots ? (lx->mask + 1) * 2 : 1024;
-	uint64_t *ns = calloc(ncap, sizeof(*ns));
+	ls_slot *ns = calloc(ncap, sizeof(*ns));
 
 	if (!ns)
 		return -1;
-	for (size_t k = 0; k < lx->n_entries; k++) {
-		size_t i = lx->entries[k].hash & (ncap - 1);
-		while (ns[i])
-			i = (i + 1) & (ncap - 1);
-		ns[i] = (uint64_t)lx->entries[k].hash << 32 | (uint64_t)(k + 1);
-	}
+	for (size_t k = 0; k < lx->n_entries; k++)
+		slot_put(lx, ns, ncap - 1, k);
 	free(lx->slots);
 	lx->slots = ns;
 	lx->mask = ncap - 1;
@@ -72,7 +85,6 @@ static int table_grow(hs_lexsent *lx)
 static ls_entry *entry_get(hs_lexsent *lx, const char *key, size_t len)
 {
 	ls_entry *e = (ls_entry *)ls_find(lx, key, len);
-	size_t i;
 
 	if (e)
 		return e;
@@ -95,13 +107,14 @@ static ls_entry *entry_get(hs_lexsent *lx, const char *key, size_t len)
 		char *nk;
 		while (nc < lx->keys_len + len)
 			nc *= 2;
-		nk = realloc(lx->keys, nc);
+		nk = realloc(lx->keys, nc + LS_PAD);
 		if (!nk)
 			return NULL;
 		lx->keys = nk;
 		lx->keys_cap = nc;
 	}
 	memcpy(lx->keys + lx->keys_len, key, len);
+	memset(lx->keys + lx->keys_len + len, 0, LS_PAD);
 	e = &lx->entries[lx->n_entries];
 	memset(e, 0, sizeof(*e));
 	e->key = (uint32_t)lx->keys_len;
@@ -109,10 +122,7 @@ static ls_entry *entry_get(hs_lexsent *lx, const char *key, size_t len)
 	e->hash = ls_hash(key, len);
 	e->i = 1.0;
 	lx->keys_len += len;
-	i = e->hash & lx->mask;
-	while (lx->slots[i])
-		i = (i + 1) & lx->mask;
-	lx->slots[i] = (uint64_t)e->hash << 32 | (uint64_t)(++lx->n_entries);
+	slot_put(lx, lx->slots, lx->mask, lx->n_entries++);
 	return e;
 }
 

@@ -33,14 +33,26 @@ typedef struct ls_entry {
 	double p, s, i;
 } ls_entry;
 
+/* A slot of the hash table: ref == 0 is empty, else ref = key length << 24
+ * | (entry index + 1); head is the key's first 8 bytes, zero-padded, so a
+ * key of up to 8 bytes is matched without reading its entry. */
+typedef struct ls_slot {
+	uint64_t head;
+	uint32_t hash;
+	uint32_t ref;
+} ls_slot;
+
+#define LS_REF_LEN(r) ((r) >> 24)
+#define LS_REF_INDEX(r) ((r) & 0xFFFFFFu) /* entry index + 1 */
+
 struct hs_lexsent {
 	char lang[24];
-	char *keys;         /* owned: folded forms, back to back */
+	char *keys;         /* owned: folded forms, back to back, then
+	                     * LS_PAD zero bytes (keys_cap + LS_PAD allocated) */
 	size_t keys_len, keys_cap;
 	ls_entry *entries;  /* owned */
 	size_t n_entries, cap_entries;
-	uint64_t *slots;    /* owned: hash << 32 | (entry index + 1), 0 = empty;
-	                     * mask + 1 of them */
+	ls_slot *slots;     /* owned: mask + 1 of them, at most half used */
 	size_t mask;
 	size_t n_values;    /* entries with LS_VALUE */
 	size_t n_symbols;   /* entries with LS_SYMBOL */
@@ -48,11 +60,16 @@ struct hs_lexsent {
 	bool symbol_first[256]; /* first bytes of symbol forms */
 };
 
+/* Bytes after a key that may be read when comparing it 8 bytes at a
+ * time (ls_find) or scanning a word (lexsent_text.c). */
+#define LS_PAD 8
+
 /* Folding buffers (see lexsent.h, "Folding"). */
 typedef struct ls_fold {
 	int32_t *seg;       /* owned: code points of one non-ASCII segment */
 	size_t seg_cap;
-	char *out;          /* owned: the folded text, NUL-terminated */
+	char *out;          /* owned: the folded text, followed by LS_PAD zero
+	                     * bytes (so NUL-terminated) */
 	size_t out_len, out_cap;
 } ls_fold;
 
@@ -99,30 +116,68 @@ static inline uint32_t ls_hash(const char *key, size_t len)
 	return (uint32_t)(h >> 32);
 }
 
-/* The entry for key[0..len) (already folded), or NULL. */
+/* The first n (0..8) bytes of a 64-bit word loaded from memory. */
+static inline uint64_t ls_head_mask(size_t n)
+{
+	static const unsigned char ones[16] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+	uint64_t m;
+
+	memcpy(&m, ones + 8 - n, 8);
+	return m;
+}
+
+/* key[0..8) with the bytes from key[len) on zeroed (key[0..8) readable). */
+static inline uint64_t ls_head(const char *key, size_t len)
+{
+	uint64_t w;
+
+	memcpy(&w, key, 8);
+	return w & ls_head_mask(len < 8 ? len : 8);
+}
+
+/* Do a[0..len) and b[0..len) hold the same bytes? Compares 8 bytes at a
+ * time: a[len..) and b[len..) are read up to the next multiple of 8 (at
+ * most LS_PAD - 1 bytes) and ignored. */
+static inline bool ls_same(const char *a, const char *b, size_t len)
+{
+	uint64_t x, y;
+
+	while (len > 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+		a += 8;
+		b += 8;
+		len -= 8;
+	}
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return ((x ^ y) & ls_head_mask(len)) == 0;
+}
+
+/* The entry for key[0..len) (already folded), or NULL. The LS_PAD - 1
+ * bytes after key[len) must be readable (ls_fold output and the keys of
+ * lx are padded). */
 static inline const ls_entry *ls_find(const hs_lexsent *lx, const char *key, size_t len)
 {
+	uint64_t head;
 	uint32_t h;
 	size_t i;
 
 	if (len == 0 || len > HS_LEXSENT_MAX_FORM || !lx->slots)
 		return NULL;
 	h = ls_hash(key, len);
+	head = ls_head(key, len);
 	i = h & lx->mask;
 	for (;;) {
-		uint64_t s = lx->slots[i];
-		if (s == 0)
+		const ls_slot *s = &lx->slots[i];
+		if (s->ref == 0)
 			return NULL;
-		if ((uint32_t)(s >> 32) == h) {
-			const ls_entry *e = &lx->entries[(uint32_t)s - 1];
-			const char *k = lx->keys + e->key;
-			size_t j = 0;
-			if (e->key_len == len) {
-				while (j < len && k[j] == key[j])
-					j++;
-				if (j == len)
-					return e;
-			}
+		if (s->hash == h && s->head == head && LS_REF_LEN(s->ref) == len) {
+			const ls_entry *e = &lx->entries[LS_REF_INDEX(s->ref) - 1];
+			if (len <= 8 || ls_same(lx->keys + e->key + 8, key + 8, len - 8))
+				return e;
 		}
 		i = (i + 1) & lx->mask;
 	}

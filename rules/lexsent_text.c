@@ -51,7 +51,7 @@ static inline unsigned char ascii_fold(unsigned char c)
 	return c;
 }
 
-/* Room for `more` bytes and a NUL after out_len. */
+/* Room for `more` bytes and the LS_PAD zero bytes after out_len. */
 static int out_reserve(ls_fold *f, size_t more)
 {
 	size_t need, ncap;
@@ -59,7 +59,7 @@ static int out_reserve(ls_fold *f, size_t more)
 
 	if (more >= SIZE_MAX / 2 - f->out_len)
 		return -1;
-	need = f->out_len + more + 1;
+	need = f->out_len + more + LS_PAD;
 	if (need <= f->out_cap)
 		return 0;
 	ncap = f->out_cap ? f->out_cap : 256;
@@ -282,7 +282,7 @@ int hs_lexsent_fold(ls_fold *f, const char *text, size_t len)
 		for (size_t k = 0; k < n; k++)
 			o += (size_t)utf8proc_encode_char(f->seg[k], (utf8proc_uint8_t *)out + o);
 	}
-	out[o] = '\0';
+	memset(out + o, 0, LS_PAD);
 	f->out_len = o;
 	return 0;
 }
@@ -464,6 +464,39 @@ static inline bool word_at(const char *s, size_t avail, size_t *cl, bool *letter
 	return cls == LS_WORD;
 }
 
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
+        __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LS_SWAR_RUN 1
+/* 0x80 in each byte of w in lo..hi (both below 0x80), for bytes below
+ * 0x80; bytes from 0x80 may come out either way. */
+static inline uint64_t in_range(uint64_t w, unsigned char lo, unsigned char hi)
+{
+	uint64_t t = w & ~ASCII_HI;
+
+	return (t + ONES * (0x80u - lo)) & ~(t + ONES * (0x7Fu - hi)) & ASCII_HI;
+}
+
+/* Length of the run of ASCII letters and digits at s[0..8) (0..8), 8
+ * bytes read at once; *letter is set if the run holds a letter. */
+static inline size_t alnum_run(const char *s, bool *letter)
+{
+	uint64_t w, let, stop;
+	size_t n;
+
+	memcpy(&w, s, 8);
+	let = (in_range(w, 'a', 'z') | in_range(w, 'A', 'Z')) & ~w;
+	stop = ~(let | in_range(w, '0', '9')) & ~w & ASCII_HI;
+	stop |= w & ASCII_HI; /* non-ASCII */
+	if (!stop) {
+		*letter = let != 0;
+		return 8;
+	}
+	n = (size_t)__builtin_ctzll(stop) >> 3;
+	*letter = (let & ((UINT64_C(1) << (8 * n)) - 1)) != 0;
+	return n;
+}
+#endif
+
 /* Characters of tok[0..len). */
 static size_t n_chars(const char *tok, size_t len)
 {
@@ -519,7 +552,8 @@ static const ls_entry *match_symbol(const hs_lexsent *lx, const char *s, size_t 
  * (not whitespace) into st. Returns the chunk's length; *url is set, and
  * the caller must undo what was done to st, when the chunk turns out to
  * be a URL, a mention or an e-mail address ("://", or '@' before a word
- * character). */
+ * character). s[0..len) ends where folded text does: ls_fold's padding
+ * follows. */
 static size_t chunk(const hs_lexsent *lx, ls_state *st, const char *s, size_t len, bool *url)
 {
 	size_t q = 0;
@@ -561,6 +595,19 @@ static size_t chunk(const hs_lexsent *lx, ls_state *st, const char *s, size_t le
 		while (r < len) {
 			size_t c2;
 			bool l2;
+#ifdef LS_SWAR_RUN
+			/* ASCII letters and digits 8 at a time: s is ls_fold
+			 * output, so s[len] starts LS_PAD zero bytes, which end
+			 * the run */
+			size_t run = alnum_run(s + r, &l2);
+			has_letter |= l2;
+			r += run;
+			chars += run;
+			if (run == 8)
+				continue;
+			if (r >= len)
+				break;
+#endif
 			c = (unsigned char)s[r];
 			if (c < 0x80 && (ascii_cls[c] & 1)) {
 				has_letter |= ascii_cls[c] == 3;
