@@ -34,6 +34,14 @@
 /* Distinguishes a bigram's hash from any word's hash. */
 #define SH_BIGRAM_KEY UINT64_C(0x9e3779b97f4a7c15)
 
+/* The word scanner is worth inlining into its loops even though it is
+ * called from two places (its out-parameters then live in registers). */
+#if defined(__GNUC__) || defined(__clang__)
+#define SH_INLINE static inline __attribute__((always_inline))
+#else
+#define SH_INLINE static inline
+#endif
+
 /* Bit planes: a post shorter than 4 GiB has fewer than 2^33 features. */
 #define SH_PLANES 35
 
@@ -82,6 +90,22 @@ static inline uint64_t sh_le32(const unsigned char *s)
 static inline uint64_t sh_le16(const unsigned char *s)
 {
 	return (uint64_t)s[0] | (uint64_t)s[1] << 8;
+}
+
+/* Index of the lowest set bit of x (x != 0). */
+static inline unsigned sh_ctz64(uint64_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return (unsigned)__builtin_ctzll(x);
+#else
+	unsigned k = 0;
+
+	while (!(x & 1)) {
+		x >>= 1;
+		k++;
+	}
+	return k;
+#endif
 }
 
 /* The last n (1..7) bytes of the input as a little-endian number (the
@@ -137,20 +161,60 @@ unsigned hs_simhash_distance(uint64_t a, uint64_t b)
 	return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
 }
 
-static inline void sh_add(sh_acc *a, uint64_t h)
+/* Add the bit vector v at weight 2^k (every bit i set in v adds 2^k to
+ * counter i). The counters are below 2^used, so a carry can reach plane
+ * max(used, k) at most: a fixed-length loop (no data-dependent exit to
+ * mispredict). */
+static inline void sh_add_at(sh_acc *a, uint64_t v, unsigned k)
 {
-	/* the counters are below 2^used, so a carry can reach plane `used` at
-	 * most: a fixed-length loop (no data-dependent exit to mispredict) */
-	unsigned n = a->used + 1;
+	unsigned n = (a->used > k ? a->used : k) + 1;
 
-	for (unsigned p = 0; p < n; p++) {
-		uint64_t carry = a->plane[p] & h;
-		a->plane[p] ^= h;
-		h = carry;
+	for (unsigned p = k; p < n; p++) {
+		uint64_t carry = a->plane[p] & v;
+		a->plane[p] ^= v;
+		v = carry;
 	}
 	if (a->plane[n - 1])
 		a->used = n;
-	a->total++;
+}
+
+/* Carry-save adder: the three bit vectors x, y, z add up to 2 *hi + *lo
+ * in every bit. */
+static inline void sh_csa(uint64_t *hi, uint64_t *lo, uint64_t x, uint64_t y, uint64_t z)
+{
+	uint64_t u = x ^ y;
+
+	*hi = (x & y) | (u & z);
+	*lo = u ^ z;
+}
+
+/* Add the n feature hashes f[0..n) to the counters. Eight at a time go
+ * through a tree of carry-save adders (Harley and Seal's population count,
+ * here on 64 counters side by side) that keeps pending sums of weight 1, 2
+ * and 4 and hands the counters one vector of weight 8; the rest, and the
+ * pending sums, are added directly. The counters end up the same as when
+ * each hash is added on its own. */
+static void sh_add_all(sh_acc *a, const uint64_t *f, size_t n)
+{
+	uint64_t ones = 0, twos = 0, fours = 0, eights, t1, t2, f1, f2;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		sh_csa(&t1, &ones, ones, f[i], f[i + 1]);
+		sh_csa(&t2, &ones, ones, f[i + 2], f[i + 3]);
+		sh_csa(&f1, &twos, twos, t1, t2);
+		sh_csa(&t1, &ones, ones, f[i + 4], f[i + 5]);
+		sh_csa(&t2, &ones, ones, f[i + 6], f[i + 7]);
+		sh_csa(&f2, &twos, twos, t1, t2);
+		sh_csa(&eights, &fours, fours, f1, f2);
+		sh_add_at(a, eights, 3);
+	}
+	for (; i < n; i++)
+		sh_add_at(a, f[i], 0);
+	sh_add_at(a, ones, 0);
+	sh_add_at(a, twos, 1);
+	sh_add_at(a, fours, 2);
+	a->total += n;
 }
 
 /* Bits whose counter is at least t, by a bit-sliced comparison from the top
@@ -174,38 +238,67 @@ static uint64_t sh_at_least(const sh_acc *a, uint64_t t)
 	return gt | eq;
 }
 
-/* The margin |2 c - total| of every bit, c its counter, capped at 255. */
+/* The margin |2 c - total| of a counter c, capped at 255. */
+static inline uint8_t sh_margin_of(uint64_t c, uint64_t total)
+{
+	uint64_t twice = 2 * c, m = twice > total ? twice - total : total - twice;
+
+	return (uint8_t)(m > 255 ? 255 : m);
+}
+
+#define SH_LO16 UINT64_C(0x00ff00ff00ff00ff)
+#define SH_GUARD16 UINT64_C(0x8000800080008000)
+
+/* Margins of four counters c (0..255), one in the low byte of each 16-bit
+ * lane of x, against t (0..255) repeated in every lane: |2c - t| capped
+ * at 255, in the same lanes. Each lane carries a guard bit (0x8000) so
+ * that a subtraction never borrows from the next lane; the guard left
+ * after 0x8000 + 2c - t tells which way round the difference goes. */
+static inline uint64_t sh_margin4(uint64_t x, uint64_t t)
+{
+	uint64_t twice = x << 1;
+	uint64_t up = (twice | SH_GUARD16) - t;   /* 0x8000 + 2c - t */
+	uint64_t down = (t | SH_GUARD16) - twice; /* 0x8000 + t - 2c */
+	uint64_t ge = ((up & SH_GUARD16) >> 15) * 0xffff; /* 2c >= t */
+	uint64_t d = ((up & ge) | (down & ~ge)) & ~SH_GUARD16; /* 0..510 */
+
+	return (d | ((d >> 8) & UINT64_C(0x0001000100010001)) * 0xff) & SH_LO16;
+}
+
+/* The margin of every bit. */
 static void sh_margins(const sh_acc *a, uint8_t *margin)
 {
-	uint64_t count[64];
-
-	if (a->used <= 8) {
-		/* counters below 256: spread each byte of each plane into eight
-		 * byte lanes (b * 0x8040201008040201 holds b << 9k for k = 0..7
-		 * without overlap, so bit 7 of byte k is bit 7 - k of b) and add
-		 * the plane's weight; byte k of lanes[j] ends up as the counter
-		 * of bit 8 j + 7 - k */
-		uint64_t lanes[8] = { 0 };
+	if (a->used <= 8 && a->total <= 255) {
+		/* counters below 256: spread each byte b of each plane into eight
+		 * byte lanes (b * 0x0101010101010101 repeats b in every byte; the
+		 * mask keeps bit k in byte k; adding 0x7f moves it to the byte's
+		 * top bit) and add the plane's weight, so that byte k of
+		 * lanes[j] is the counter of bit 8 j + k; then four margins at a
+		 * time from the even and the odd bytes */
+		uint64_t lanes[8] = { 0 }, t = a->total * UINT64_C(0x0001000100010001);
 		for (unsigned p = 0; p < a->used; p++)
 			for (unsigned j = 0; j < 8; j++) {
 				uint64_t b = (a->plane[p] >> (8 * j)) & 0xff;
-				lanes[j] += (((b * UINT64_C(0x8040201008040201)) &
+				uint64_t bits = (b * UINT64_C(0x0101010101010101)) &
+				                UINT64_C(0x8040201008040201);
+				lanes[j] += (((bits + UINT64_C(0x7f7f7f7f7f7f7f7f)) &
 				              UINT64_C(0x8080808080808080)) >> 7) << p;
 			}
-		for (unsigned j = 0; j < 8; j++)
-			for (unsigned k = 0; k < 8; k++)
-				count[8 * j + 7 - k] = (lanes[j] >> (8 * k)) & 0xff;
-	} else {
-		for (unsigned b = 0; b < 64; b++) {
-			count[b] = 0;
-			for (unsigned p = 0; p < a->used; p++)
-				count[b] |= ((a->plane[p] >> b) & 1) << p;
+		for (unsigned j = 0; j < 8; j++) {
+			uint64_t m = sh_margin4(lanes[j] & SH_LO16, t) |
+			             sh_margin4((lanes[j] >> 8) & SH_LO16, t) << 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			m = __builtin_bswap64(m);
+#endif
+			memcpy(margin + 8 * j, &m, 8); /* byte k is bit 8 j + k's */
 		}
+		return;
 	}
 	for (unsigned b = 0; b < 64; b++) {
-		uint64_t twice = 2 * count[b];
-		uint64_t m = twice > a->total ? twice - a->total : a->total - twice;
-		margin[b] = (uint8_t)(m > 255 ? 255 : m);
+		uint64_t c = 0;
+		for (unsigned p = 0; p < a->used; p++)
+			c |= ((a->plane[p] >> b) & 1) << p;
+		margin[b] = sh_margin_of(c, a->total);
 	}
 }
 
@@ -223,35 +316,52 @@ typedef struct sh_col {
 } sh_col;
 
 /* Sort v[0..n) (n <= SH_COLLECT) ascending and drop repeats; returns the
- * new n. The values are uniform, so a counting sort on their top 6 bits
- * leaves them nearly sorted, and the insertion sort after it moves little
- * (an insertion sort alone costs a mispredicted branch per value). */
+ * new n. Each value goes to one of 1,024 buckets by its top 10 bits, marked
+ * in a bitmap; reading the bitmap lowest bit first gives the buckets in
+ * order. The values are uniform, so a bucket rarely gets a second,
+ * different value: those few are sorted on their own and merged in. */
+#define SH_BUCKET_SHIFT 6 /* 16 - 10 bits */
+
 static unsigned sh_sort_unique(uint16_t *v, unsigned n)
 {
-	uint16_t tmp[SH_COLLECT];
-	unsigned start[65] = { 0 }, m = 0;
+	uint64_t seen[1u << (16 - SH_BUCKET_SHIFT - 6)] = { 0 };
+	uint16_t at[1u << (16 - SH_BUCKET_SHIFT)]; /* read only where seen */
+	uint16_t first[SH_COLLECT], more[SH_COLLECT], *out = first;
+	unsigned n_first = 0, n_more = 0, m = 0, i = 0, j = 0;
 
-	if (n > 16) {
-		for (unsigned i = 0; i < n; i++)
-			start[(v[i] >> 10) + 1]++;
-		for (unsigned b = 1; b < 65; b++)
-			start[b] += start[b - 1];
-		for (unsigned i = 0; i < n; i++)
-			tmp[start[v[i] >> 10]++] = v[i];
-		memcpy(v, tmp, n * sizeof(*v));
-	}
-	for (unsigned i = 1; i < n; i++) {
-		uint16_t x = v[i];
-		unsigned j = i;
-		while (j > 0 && v[j - 1] > x) {
-			v[j] = v[j - 1];
-			j--;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned b = v[k] >> SH_BUCKET_SHIFT;
+		uint64_t bit = UINT64_C(1) << (b & 63);
+		if (!(seen[b >> 6] & bit)) {
+			seen[b >> 6] |= bit;
+			at[b] = v[k];
+		} else if (at[b] != v[k]) {
+			more[n_more++] = v[k];
 		}
-		v[j] = x;
 	}
-	for (unsigned i = 0; i < n; i++)
-		if (m == 0 || v[i] != v[m - 1])
-			v[m++] = v[i];
+	if (n_more == 0) /* the usual case: the buckets are the answer */
+		out = v;
+	for (unsigned w = 0; w < sizeof(seen) / sizeof(seen[0]); w++)
+		for (uint64_t x = seen[w]; x; x &= x - 1)
+			out[n_first++] = at[64 * w + sh_ctz64(x)];
+	if (n_more == 0)
+		return n_first;
+	for (unsigned k = 1; k < n_more; k++) {
+		uint16_t x = more[k];
+		unsigned p = k;
+		while (p > 0 && more[p - 1] > x) {
+			more[p] = more[p - 1];
+			p--;
+		}
+		more[p] = x;
+	}
+	/* merge; first[] has no repeats, more[] may repeat itself */
+	while (i < n_first || j < n_more) {
+		uint16_t x = j >= n_more || (i < n_first && first[i] <= more[j]) ? first[i++]
+		                                                                  : more[j++];
+		if (m == 0 || v[m - 1] != x)
+			v[m++] = x;
+	}
 	return m;
 }
 
@@ -289,17 +399,14 @@ static void sh_col_finish(sh_col *c, hs_simhash_sketch *k)
 }
 
 /* Is the word s[0..n) (n >= 1) a content word: does it start with a
- * letter, mark or digit? */
-static bool sh_content(const char *s, size_t n)
+ * letter, mark or digit? sh_content_utf8 answers for a word that starts
+ * with a byte above 0x7f. */
+static bool sh_content_utf8(const char *s, size_t n)
 {
 	utf8proc_int32_t cp;
 	utf8proc_ssize_t r;
 	utf8proc_category_t cat;
-	unsigned char c = (unsigned char)s[0];
 
-	if (c < 0x80)
-		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		       (c >= 'A' && c <= 'Z');
 	r = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp);
 	if (r <= 0)
 		return false;
@@ -307,8 +414,18 @@ static bool sh_content(const char *s, size_t n)
 	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO;
 }
 
+static inline bool sh_content(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	if (c < 0x80)
+		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		       (c >= 'A' && c <= 'Z');
+	return sh_content_utf8(s, n);
+}
+
 /* Retweet markers, dropped wherever they are: rt, mt, ht, rts. */
-static bool sh_rt_marker(const char *s, size_t n)
+static inline bool sh_rt_marker(const char *s, size_t n)
 {
 	if (n == 2)
 		return (s[0] == 'r' || s[0] == 'm' || s[0] == 'h') && s[1] == 't';
@@ -359,19 +476,8 @@ static inline unsigned sh_first_space(uint64_t x)
 {
 	uint64_t y = x ^ UINT64_C(0x2020202020202020);
 	uint64_t z = (y - UINT64_C(0x0101010101010101)) & ~y & UINT64_C(0x8080808080808080);
-	unsigned k = 0;
 
-	if (!z)
-		return 8;
-#if defined(__GNUC__) || defined(__clang__)
-	k = (unsigned)__builtin_ctzll(z) / 8;
-#else
-	while (!(z & 0x80)) {
-		z >>= 8;
-		k++;
-	}
-#endif
-	return k;
+	return z ? sh_ctz64(z) / 8 : 8;
 }
 
 /* The next kept word of t[*i .. end) and its hash: sets *s, *n and *h and
@@ -379,8 +485,8 @@ static inline unsigned sh_first_space(uint64_t x)
  * of the buffer: while 8 bytes are readable, the word's end is found 8
  * bytes at a time, and a word of up to 7 bytes is hashed straight from the
  * load; the rest goes byte by byte. */
-static inline bool sh_next_word(const char *t, size_t len, size_t end, size_t *i, size_t *s,
-                                size_t *n, uint64_t *h)
+SH_INLINE bool sh_next_word(const char *t, size_t len, size_t end, size_t *i, size_t *s,
+                            size_t *n, uint64_t *h)
 {
 	const unsigned char *u = (const unsigned char *)t;
 
@@ -426,13 +532,16 @@ static inline uint16_t sh_sketch_value(uint64_t h)
 	return (uint16_t)((h * SH_SKETCH_KEY) >> 48);
 }
 
+/* Feature hashes buffered before they are added to the counters. */
+#define SH_BATCH 128
+
 static uint64_t sh_core(const char *terms, size_t len, unsigned *n_features, uint8_t *margin,
                         hs_simhash_sketch *sk)
 {
 	sh_acc a;
 	sh_col col;
-	uint64_t prev = 0, fp = 0, h;
-	size_t words = 0, end, i = 0, s, n;
+	uint64_t prev = 0, fp = 0, h, f[SH_BATCH];
+	size_t words = 0, end, i = 0, s, n, nf = 0;
 
 	a.used = 0;
 	a.total = 0;
@@ -442,18 +551,23 @@ static uint64_t sh_core(const char *terms, size_t len, unsigned *n_features, uin
 	col.dropped = false;
 	end = terms ? sh_content_end(terms, len) : 0;
 	while (sh_next_word(terms, len, end, &i, &s, &n, &h)) {
-		sh_add(&a, h);
+		if (nf + 2 > SH_BATCH) {
+			sh_add_all(&a, f, nf);
+			nf = 0;
+		}
+		f[nf++] = h;
 		if (sk)
 			sh_col_add(&col, sh_sketch_value(h));
 		if (words > 0) {
 			uint64_t bh = sh_bigram(prev, h);
-			sh_add(&a, bh);
+			f[nf++] = bh;
 			if (sk)
 				sh_col_add(&col, sh_sketch_value(bh));
 		}
 		prev = h;
 		words++;
 	}
+	sh_add_all(&a, f, nf);
 	/* bit i is 1 when its count c > total / 2, i.e. c >= total / 2 + 1 */
 	if (words > 0)
 		fp = sh_at_least(&a, a.total / 2 + 1);
@@ -489,33 +603,38 @@ uint64_t hs_simhash(const char *terms, size_t len, unsigned *n_features)
 	return sh_core(terms, len, n_features, NULL, NULL);
 }
 
-/* The least certain bits of each quarter (see hs_simhash_sig): keys
- * margin * 16 + bit (unique, so the smallest key names its bit), the
- * smallest taken HS_SIMHASH_WEAK times by a minimum (no branch to
- * mispredict). */
+/* Flags (0x80) at the zero bytes of x, exactly (no false flag above a
+ * zero byte): a byte's low seven bits plus 0x7f reach its top bit unless
+ * they are all 0, and its own top bit is or-ed in. */
+static inline uint64_t sh_zero_bytes(uint64_t x)
+{
+	const uint64_t low7 = UINT64_C(0x7f7f7f7f7f7f7f7f);
+
+	return ~(((x & low7) + low7) | x) & ~low7;
+}
+
+/* The least certain bits of each quarter (see hs_simhash_sig): the bits of
+ * margin 0, then 1, and so on up to HS_SIMHASH_WEAK_MARGIN, each time in
+ * bit order, found eight margins at a time (the quarter's 16 margins are
+ * two 64-bit words). */
 static void sh_weak(hs_simhash_sig *out)
 {
 	for (unsigned q = 0; q < 4; q++) {
-		uint16_t key[16];
+		const unsigned char *mg = out->margin + 16 * q;
+		uint64_t w[2] = { sh_le64(mg), sh_le64(mg + 8) };
 		unsigned n = 0;
-		for (unsigned i = 0; i < 16; i++) {
-			unsigned m = out->margin[16 * q + i];
-			key[i] = (uint16_t)(m <= HS_SIMHASH_WEAK_MARGIN ? m * 16 + i : UINT16_MAX);
+		for (unsigned m = 0; m <= HS_SIMHASH_WEAK_MARGIN && n < HS_SIMHASH_WEAK; m++) {
+			uint64_t rep = m * UINT64_C(0x0101010101010101);
+			for (unsigned h = 0; h < 2; h++) {
+				uint64_t z = sh_zero_bytes(w[h] ^ rep);
+				while (z && n < HS_SIMHASH_WEAK) {
+					out->weak[q][n++] = (uint8_t)(8 * h + sh_ctz64(z) / 8);
+					z &= z - 1;
+				}
+			}
 		}
-		for (unsigned w = 0; w < HS_SIMHASH_WEAK; w++) {
-			uint16_t t8[8], t4[4], best;
-			/* a tree of minimums: short dependency chains */
-			for (unsigned i = 0; i < 8; i++)
-				t8[i] = key[i] < key[i + 8] ? key[i] : key[i + 8];
-			for (unsigned i = 0; i < 4; i++)
-				t4[i] = t8[i] < t8[i + 4] ? t8[i] : t8[i + 4];
-			t4[0] = t4[0] < t4[2] ? t4[0] : t4[2];
-			t4[1] = t4[1] < t4[3] ? t4[1] : t4[3];
-			best = t4[0] < t4[1] ? t4[0] : t4[1];
-			out->weak[q][w] = best == UINT16_MAX ? 0 : (uint8_t)(best & 15);
-			n += best != UINT16_MAX;
-			key[best & 15] = UINT16_MAX;
-		}
+		for (unsigned i = n; i < HS_SIMHASH_WEAK; i++)
+			out->weak[q][i] = 0;
 		out->n_weak[q] = (uint8_t)n;
 	}
 }
