@@ -20,7 +20,8 @@
  * Times are CPU time of the process, median of R rounds. Slowness never
  * fails it; it exits 1 only if the lexicons do not load.
  *
- *   bench_signals [--posts N] [--rounds R] [--lexicons DIR]
+ *   bench_signals [--posts N] [--rounds R] [--lexicons DIR] [--stage-only]
+ * --stage-only times the stage alone (no baselines), for profilers.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -258,7 +259,7 @@ static void stage_fini(stage *s)
 }
 
 static double time_stage(const hs_sentiment_models *m, const post *p, size_t n, int naive,
-                         size_t *grouped)
+                         size_t *grouped, hs_claims_stats *cst)
 {
 	stage s;
 	double t0, t;
@@ -270,8 +271,89 @@ static double time_stage(const hs_sentiment_models *m, const post *p, size_t n, 
 	t = cpu_s() - t0;
 	if (grouped)
 		*grouped = s.grouped;
+	if (cst)
+		hs_claims_stats_get(s.claims, cst);
 	stage_fini(&s);
 	return (double)n / t;
+}
+
+/* Each part alone over the same posts, ns per post (median of rounds):
+ * what the stage's time is made of. Parts that need the words take them
+ * from a prepared copy of every post's terms view, so only the part is
+ * timed. */
+enum { P_SENT, P_LANGID, P_NORM, P_SIGN, P_CLAIMS, P_SPIKES, P_N };
+static const char *const part_name[P_N] = {
+	"sentiment (tagged language, else detected)", "  of which language detection",
+	"normalisation (terms view)", "SimHash signature", "claims (lookup, join or create)",
+	"spike counters (2 keys)",
+};
+
+static void time_parts(const hs_sentiment_models *m, const post *p, size_t n, double *ns)
+{
+	stage s;
+	char **terms = calloc(n, sizeof(char *));
+	size_t *tl = calloc(n, sizeof(size_t));
+	hs_simhash_sig *sig = calloc(n, sizeof(*sig));
+	double t0;
+	if (!terms || !tl || !sig || stage_init(&s, m) < 0)
+		abort();
+	t0 = cpu_s();
+	for (size_t i = 0; i < n; i++) {
+		hs_sentiment r;
+		hs_sentiment_score(s.m, s.ss, p[i].text, p[i].len, p[i].lang, &r, NULL);
+		s.sink += r.compound;
+	}
+	ns[P_SENT] = (cpu_s() - t0) * 1e9 / (double)n;
+	t0 = cpu_s();
+	for (size_t i = 0; i < n; i++)
+		if (!p[i].lang) {
+			char buf[9];
+			s.sink += (double)hs_sentiment_language(s.m, p[i].text, p[i].len, NULL, buf)[0];
+		}
+	ns[P_LANGID] = (cpu_s() - t0) * 1e9 / (double)n;
+	t0 = cpu_s();
+	for (size_t i = 0; i < n; i++) {
+		const char *w;
+		hs_norm_run_views(s.nz, p[i].text, p[i].len);
+		w = hs_norm_terms(s.nz, &tl[i]);
+		s.sink += (double)(unsigned char)w[tl[i] / 2];
+	}
+	ns[P_NORM] = (cpu_s() - t0) * 1e9 / (double)n;
+	for (size_t i = 0; i < n; i++) {
+		const char *w;
+		hs_norm_run_views(s.nz, p[i].text, p[i].len);
+		w = hs_norm_terms(s.nz, &tl[i]);
+		if (!(terms[i] = malloc(tl[i] + 1)))
+			abort();
+		memcpy(terms[i], w, tl[i]);
+		terms[i][tl[i]] = '\0';
+	}
+	t0 = cpu_s();
+	for (size_t i = 0; i < n; i++)
+		hs_simhash_sign(terms[i], tl[i], &sig[i]);
+	ns[P_SIGN] = (cpu_s() - t0) * 1e9 / (double)n;
+	t0 = cpu_s();
+	for (size_t i = 0; i < n; i++) {
+		hs_claim_result cr;
+		hs_claims_add(s.claims, &sig[i], i + 1, p[i].source, p[i].author, p[i].t_us, terms[i],
+		              tl[i], &cr);
+	}
+	ns[P_CLAIMS] = (cpu_s() - t0) * 1e9 / (double)n;
+	t0 = cpu_s();
+	for (size_t i = 0; i < n; i++) {
+		char key[64];
+		int kl = key_of(key, "source:", p[i].source);
+		hs_spike_add(s.spikes, key, (size_t)kl, NULL, p[i].t_us, p[i].t_us, i + 1, on_spike, &s);
+		kl = key_of(key, "rule:", rule_names[sig[i].hash % 50]);
+		hs_spike_add(s.spikes, key, (size_t)kl, NULL, p[i].t_us, p[i].t_us, i + 1, on_spike, &s);
+	}
+	ns[P_SPIKES] = (cpu_s() - t0) * 1e9 / (double)n;
+	for (size_t i = 0; i < n; i++)
+		free(terms[i]);
+	free(terms);
+	free(tl);
+	free(sig);
+	stage_fini(&s);
 }
 
 static double time_floor(const post *p, size_t n, uint64_t *sink)
@@ -306,21 +388,25 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "posts", required_argument, NULL, 'p' }, { "rounds", required_argument, NULL, 'r' },
-		{ "lexicons", required_argument, NULL, 'x' }, { NULL, 0, NULL, 0 },
+		{ "lexicons", required_argument, NULL, 'x' }, { "stage-only", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
 	};
 	size_t n = 200000, rounds = 5, bytes = 0, grouped = 0;
 	const char *lexdir = HS_SRCDIR "/rules/lexicons";
 	hs_errs errs = HS_ERRS_INIT;
+	hs_claims_stats cst;
 	uint64_t sink = 0;
-	int opt;
+	int opt, stage_only = 0;
 
-	while ((opt = getopt_long(argc, argv, "p:r:x:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "p:r:x:s", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': n = strtoul(optarg, NULL, 10); break;
 		case 'r': rounds = strtoul(optarg, NULL, 10); break;
 		case 'x': lexdir = optarg; break;
+		case 's': stage_only = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [--posts N] [--rounds R] [--lexicons DIR]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--posts N] [--rounds R] [--lexicons DIR] [--stage-only]\n",
+			        argv[0]);
 			return 2;
 		}
 	}
@@ -342,11 +428,16 @@ int main(int argc, char **argv)
 		bytes += p[i].len;
 	size_t slice = n < 20000 ? n : 20000;
 	double *st = calloc(rounds, sizeof(double)), *fl = calloc(rounds, sizeof(double)),
-	       *nv = calloc(rounds, sizeof(double));
+	       *nv = calloc(rounds, sizeof(double)), *pt = calloc(rounds * P_N, sizeof(double));
+	if (!st || !fl || !nv || !pt)
+		return 1;
 	for (size_t r = 0; r < rounds; r++) {
-		st[r] = time_stage(m, p, n, 0, r == 0 ? &grouped : NULL);
+		st[r] = time_stage(m, p, n, 0, r == 0 ? &grouped : NULL, r == 0 ? &cst : NULL);
+		if (stage_only)
+			continue;
 		fl[r] = time_floor(p, n, &sink);
-		nv[r] = time_stage(m, p, slice, 1, NULL);
+		nv[r] = time_stage(m, p, slice, 1, NULL, NULL);
+		time_parts(m, p, n, pt + r * P_N);
 	}
 	qsort(st, rounds, sizeof(double), cmp_d);
 	qsort(fl, rounds, sizeof(double), cmp_d);
@@ -355,10 +446,34 @@ int main(int argc, char **argv)
 	       "rounds (CPU time)\n", n, (double)bytes / 1e6, (double)bytes / (double)n, rounds);
 	printf("  signal stage (sentiment, words + SimHash, 2 spike keys, claims)  %10.0f posts/s"
 	       "   (%zu posts joined a claim)\n", st[rounds / 2], grouped);
+	printf("  claims: %llu created, %llu evicted; per post %.1f buckets read, %.1f representatives "
+	       "seen, %.2f compared\n", (unsigned long long)cst.created,
+	       (unsigned long long)cst.evicted, (double)cst.probes / (double)n,
+	       (double)cst.visited / (double)n, (double)cst.compared / (double)n);
 	printf("  baseline: floor (split + hash words into counters)             %10.0f posts/s\n",
 	       fl[rounds / 2]);
 	printf("  baseline: naive claims (linear scan), first %zu posts          %10.0f posts/s\n",
 	       slice, nv[rounds / 2]);
+	if (!stage_only) {
+		double part[P_N], sum = 0;
+		printf("  the parts alone, ns per post (median of rounds):\n");
+		for (size_t k = 0; k < P_N; k++) {
+			double *v = calloc(rounds, sizeof(double));
+			if (!v)
+				return 1;
+			for (size_t r = 0; r < rounds; r++)
+				v[r] = pt[r * P_N + k];
+			qsort(v, rounds, sizeof(double), cmp_d);
+			part[k] = v[rounds / 2];
+			if (k != P_LANGID) /* inside sentiment */
+				sum += part[k];
+			free(v);
+		}
+		for (size_t k = 0; k < P_N; k++)
+			printf("    %-44s %8.0f ns  %5.1f %%\n", part_name[k], part[k], 100 * part[k] / sum);
+		printf("    %-44s %8.0f ns  (stage as a whole: %.0f ns)\n", "sum", sum,
+		       1e9 / st[rounds / 2]);
+	}
 	printf("bench_signals: posts=%zu stage_posts_per_s=%.0f floor_posts_per_s=%.0f "
 	       "naive_posts_per_s=%.0f sink=%llu\n", n, st[rounds / 2], fl[rounds / 2],
 	       nv[rounds / 2], (unsigned long long)(sink & 1));
@@ -368,6 +483,7 @@ int main(int argc, char **argv)
 	free(st);
 	free(fl);
 	free(nv);
+	free(pt);
 	hs_sentiment_models_free(m);
 	return 0;
 }
