@@ -228,11 +228,11 @@ static unsigned cl_resemble(const hs_simhash_sketch *a, const hs_simhash_sketch 
 		return na == nb ? 100 : 0;
 	if (a->all && b->all) {
 		unsigned lo = na < nb ? na : nb, hi = na < nb ? nb : na;
-		if (100 * lo / hi < bar)
+		if (100 * lo < bar * hi) /* 100 lo / hi < bar, rounded down */
 			return 0; /* even all of the smaller set shared is not enough */
 		while (i < na && j < nb) {
 			unsigned most = both + (na - i < nb - j ? na - i : nb - j);
-			if (100 * most / (na + nb - most) < bar)
+			if (100 * most < bar * (na + nb - most))
 				return 0;
 			if (a->v[i] == b->v[j]) {
 				both++;
@@ -248,7 +248,7 @@ static unsigned cl_resemble(const hs_simhash_sketch *a, const hs_simhash_sketch 
 	}
 	k = na < nb ? na : nb;
 	while (seen < k) {
-		if (100 * (both + k - seen) / k < bar)
+		if (100 * (both + k - seen) < bar * k)
 			return 0;
 		if (j >= nb || (i < na && a->v[i] < b->v[j])) {
 			i++;
@@ -809,24 +809,59 @@ static void index_remove(hs_claims *c, uint32_t g)
 	c->reps--;
 }
 
-/* The best representative in the probed buckets: within max_distance bits
- * and at least min_overlap % resemblance; the most resembling wins, then
- * the nearest, then the older claim. Returns its claim's slot + 1 (0 if
- * none), with the distance and resemblance in *dist and *res. */
-static uint32_t lookup(hs_claims *c, const hs_simhash_sig *sig, unsigned *dist, unsigned *res)
+/* Candidates near enough to compare sketches, and the best so far. */
+typedef struct cl_pick {
+	uint32_t g[32];
+	unsigned d[32];
+	unsigned n;
+	uint32_t best;                /* slot + 1, 0 = none */
+	unsigned best_d, best_r;
+	uint64_t best_id;
+} cl_pick;
+
+/* Compare the sketches of the candidates in *pk (their groups were
+ * prefetched when they were listed) and keep the best. The outcome does
+ * not depend on the order of the candidates: resemblance, then distance,
+ * then claim id order them all, and cl_resemble is exact at or above the
+ * bar it is given. */
+static void pick_flush(hs_claims *c, const hs_simhash_sig *sig, cl_pick *pk)
 {
-	enum { MAX_PROBES = 1u << HS_CLAIMS_MAX_PROBE_BITS };
-	const cl_node *probe[CL_BANDS * MAX_PROBES];
-	unsigned n_probes = 0, best_d = UINT_MAX, best_r = 0;
-	uint32_t best = 0;
-	uint64_t best_id = 0, fp = sig->hash;
+	c->compared += pk->n;
+	for (unsigned k = 0; k < pk->n; k++) {
+		const cl_group *gr = &c->groups[pk->g[k]];
+		unsigned d = pk->d[k], r;
+		uint64_t id;
+		r = cl_resemble(&gr->sk, &sig->sketch,
+		                pk->best_r > c->p.min_overlap ? pk->best_r : c->p.min_overlap);
+		if (r < c->p.min_overlap || r < pk->best_r)
+			continue;
+		id = c->slots[gr->slot]->id;
+		if (pk->best && r == pk->best_r &&
+		    (d > pk->best_d || (d == pk->best_d && id >= pk->best_id)))
+			continue;
+		pk->best = gr->slot + 1;
+		pk->best_d = d;
+		pk->best_r = r;
+		pk->best_id = id;
+	}
+	pk->n = 0;
+}
+
+/* The buckets a lookup of sig reads, into probe[] (each prefetched);
+ * returns their number. */
+static unsigned probe_list(const hs_claims *c, const hs_simhash_sig *sig, const cl_node **probe)
+{
+	unsigned n_probes = 0;
 
 	for (unsigned b = 0; b < CL_BANDS; b++) {
 		uint16_t mask[HS_SIMHASH_WEAK];
-		unsigned m = sig->n_weak[b] < c->p.probe_bits ? sig->n_weak[b] : c->p.probe_bits;
-		uint16_t key = cl_band(fp, b);
-		for (unsigned i = 0; i < m; i++)
-			mask[i] = (uint16_t)(1u << (sig->weak[b][i] & 15));
+		unsigned w = sig->n_weak[b] < c->p.probe_bits ? sig->n_weak[b] : c->p.probe_bits, m = 0;
+		uint16_t key = cl_band(sig->hash, b);
+		for (unsigned i = 0; i < w; i++) {
+			uint16_t bit = (uint16_t)(1u << (sig->weak[b][i] & 15));
+			if (bit & (c->n_buckets - 1))
+				mask[m++] = bit;
+		}
 		for (unsigned s = 0; s < (1u << m); s++) {
 			uint16_t k = key;
 			for (unsigned i = 0; i < m; i++)
@@ -837,35 +872,51 @@ static uint32_t lookup(hs_claims *c, const hs_simhash_sig *sig, unsigned *dist, 
 			n_probes++;
 		}
 	}
+	return n_probes;
+}
+
+/* The best representative in the probed buckets: within max_distance bits
+ * and at least min_overlap % resemblance; the most resembling wins, then
+ * the nearest, then the older claim. Returns its claim's slot + 1 (0 if
+ * none), with the distance and resemblance in *dist and *res.
+ * In passes, so that cache misses overlap instead of following one
+ * another: the bucket numbers (each prefetched), then the entries within
+ * max_distance (their groups prefetched), then the sketches of those. A
+ * weak bit that the bucket mask drops (tables of fewer than 65,536
+ * buckets use fewer than 16 bits of a band) is not flipped: both values
+ * lead to the same bucket. */
+static uint32_t lookup(hs_claims *c, const hs_simhash_sig *sig, unsigned *dist, unsigned *res)
+{
+	const cl_node *probe[CL_BANDS << HS_CLAIMS_MAX_PROBE_BITS];
+	unsigned n_probes = probe_list(c, sig, probe);
+	uint64_t fp = sig->hash;
+	cl_pick pk;
+
+	pk.n = 0;
+	pk.best = 0;
+	pk.best_d = UINT_MAX;
+	pk.best_r = 0;
+	pk.best_id = 0;
 	c->probes += n_probes;
 	for (unsigned pi = 0; pi < n_probes; pi++) {
 		for (const cl_node *n = probe[pi]; n; n = n->more ? &c->ovf[n->more] : NULL) {
+			c->visited += n->n;
 			for (uint32_t i = 0; i < n->n; i++) {
-				unsigned d = cl_dist(n->fp[i], fp), r;
-				const cl_group *gr;
-				uint64_t id;
-				c->visited++;
+				unsigned d = cl_dist(n->fp[i], fp);
 				if (d > c->p.max_distance)
 					continue;
-				c->compared++;
-				gr = &c->groups[n->grp[i]];
-				r = cl_resemble(&gr->sk, &sig->sketch,
-				                best_r > c->p.min_overlap ? best_r : c->p.min_overlap);
-				if (r < c->p.min_overlap || r < best_r)
-					continue;
-				id = c->slots[gr->slot]->id;
-				if (best && r == best_r && (d > best_d || (d == best_d && id >= best_id)))
-					continue;
-				best = gr->slot + 1;
-				best_d = d;
-				best_r = r;
-				best_id = id;
+				if (pk.n == sizeof(pk.g) / sizeof(pk.g[0]))
+					pick_flush(c, sig, &pk);
+				pk.g[pk.n] = n->grp[i];
+				pk.d[pk.n++] = d;
+				CL_PREFETCH(&c->groups[n->grp[i]].sk);
 			}
 		}
 	}
-	*dist = best ? best_d : 0;
-	*res = best ? best_r : 0;
-	return best;
+	pick_flush(c, sig, &pk);
+	*dist = pk.best ? pk.best_d : 0;
+	*res = pk.best ? pk.best_r : 0;
+	return pk.best;
 }
 
 /* ---- slots, id hash, update order ------------------------------------------------------ */
@@ -1075,8 +1126,10 @@ static void set_excerpt(const hs_claims *c, cl_claim *cl, const char *t, size_t 
 	size_t s;
 	uint32_t n = t ? excerpt_span(c, t, len, &s) : 0;
 
-	for (uint32_t i = 0; i < n; i++)
-		cl->excerpt[i] = t[s + i] ? t[s + i] : ' ';
+	if (n)
+		memcpy(cl->excerpt, t + s, n);
+	for (char *z = cl->excerpt, *e = cl->excerpt + n; (z = memchr(z, '\0', (size_t)(e - z)));)
+		*z = ' ';
 	cl->excerpt[n] = '\0';
 	cl->excerpt_len = n;
 }
@@ -1308,6 +1361,14 @@ static int create(hs_claims *c, const hs_simhash_sig *sig, uint64_t post_id, con
 fail:
 	free(cl);
 	return -1;
+}
+
+void hs_claims_prefetch(const hs_claims *c, const hs_simhash_sig *sig)
+{
+	const cl_node *probe[CL_BANDS << HS_CLAIMS_MAX_PROBE_BITS];
+
+	if (c && sig && sig->n_features >= c->p.min_words)
+		(void)probe_list(c, sig, probe);
 }
 
 int hs_claims_add(hs_claims *c, const hs_simhash_sig *sig, uint64_t post_id, const char *source,

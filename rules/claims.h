@@ -180,6 +180,14 @@ int hs_claims_add(hs_claims *c, const hs_simhash_sig *sig, uint64_t post_id,
                   const char *source, const char *author, int64_t time_us,
                   const char *terms, size_t terms_len, hs_claim_result *out);
 
+/* A hint, changing nothing: start loading the index buckets that
+ * hs_claims_add(c, sig, ...) will read. A lookup reads 4 x 2^probe_bits
+ * buckets spread over megabytes, so a caller with a queue of posts calls
+ * this for the next post (or one after) before adding the current one,
+ * and the memory loads of the two overlap. Same thread as hs_claims_add
+ * (it only reads the table). */
+void hs_claims_prefetch(const hs_claims *c, const hs_simhash_sig *sig);
+
 typedef struct hs_claim_spread {
 	uint64_t post_id;
 	int64_t time_us;
