@@ -76,14 +76,17 @@ static void score(hs_record *r, const hs_analyser *a)
 	hs_post *p = r->post;
 	char buf[9];
 
+	size_t len = strlen(p->text);
+	const char *lg = hs_sentiment_language(a->sentiment, p->text, len, p->lang, buf);
+
 	r->sent_rc = HS_SENT_NO_MODEL;
 	r->sent = (hs_sentiment){ 0.0, 1.0, 0.0, 0.0 };
-	snprintf(r->lang, sizeof(r->lang), "%s",
-	         hs_sentiment_language(a->sentiment, p->text, strlen(p->text), p->lang, buf));
+	snprintf(r->lang, sizeof(r->lang), "%s", lg);
 	if (!a->sentiment || !a->sent_scratch)
 		return;
-	r->sent_rc = hs_sentiment_score(a->sentiment, a->sent_scratch, p->text, strlen(p->text),
-	                                p->lang, &r->sent, NULL);
+	/* in the language just found: detection runs once per post */
+	r->sent_rc = hs_sentiment_score_in(a->sentiment, a->sent_scratch, p->text, len, lg,
+	                                   &r->sent, NULL);
 	if (r->sent_rc == HS_SENT_ERROR)
 		hs_log_warn("source %s: post %s: sentiment scoring failed (out of memory)", p->source,
 		            p->source_id);

@@ -220,21 +220,18 @@ const char *hs_sentiment_language(const hs_sentiment_models *m, const char *text
 	return hs_langid_detect(m->langid, text, len);
 }
 
-int hs_sentiment_score(const hs_sentiment_models *m, hs_sentiment_scratch *s,
-                       const char *text, size_t len, const char *lang_hint,
-                       hs_sentiment *out, const char **lang)
+int hs_sentiment_score_in(const hs_sentiment_models *m, hs_sentiment_scratch *s,
+                          const char *text, size_t len, const char *lg, hs_sentiment *out,
+                          const char **lang)
 {
-	char buf[9];
-	const char *lg;
 	int rc;
 
 	if (out)
 		*out = (hs_sentiment){ 0.0, 1.0, 0.0, 0.0 };
 	if (lang)
 		*lang = "unknown";
-	if (!m || !s || !out || (!text && len))
+	if (!m || !s || !out || !lg || (!text && len))
 		return HS_SENT_ERROR;
-	lg = hs_sentiment_language(m, text, len, lang_hint, buf);
 	if (strcmp(lg, "en") == 0 && m->vader) {
 		if (lang)
 			*lang = "en";
@@ -254,4 +251,21 @@ int hs_sentiment_score(const hs_sentiment_models *m, hs_sentiment_scratch *s,
 		return rc == HS_LEXSENT_NONE ? HS_SENT_NO_WORDS : HS_SENT_ERROR;
 	}
 	return HS_SENT_NO_MODEL;
+}
+
+int hs_sentiment_score(const hs_sentiment_models *m, hs_sentiment_scratch *s,
+                       const char *text, size_t len, const char *lang_hint,
+                       hs_sentiment *out, const char **lang)
+{
+	char buf[9];
+
+	if (!m || !s || !out || (!text && len)) {
+		if (out)
+			*out = (hs_sentiment){ 0.0, 1.0, 0.0, 0.0 };
+		if (lang)
+			*lang = "unknown";
+		return HS_SENT_ERROR;
+	}
+	return hs_sentiment_score_in(m, s, text, len,
+	                             hs_sentiment_language(m, text, len, lang_hint, buf), out, lang);
 }

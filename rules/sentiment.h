@@ -66,6 +66,13 @@ int hs_sentiment_score(const hs_sentiment_models *m, hs_sentiment_scratch *s,
                        const char *text, size_t len, const char *lang_hint,
                        hs_sentiment *out, const char **lang);
 
+/* The same in language lg (as hs_sentiment_language returns it), for a
+ * caller that needs the language itself too: the text is not looked at
+ * to find it. */
+int hs_sentiment_score_in(const hs_sentiment_models *m, hs_sentiment_scratch *s,
+                          const char *text, size_t len, const char *lg, hs_sentiment *out,
+                          const char **lang);
+
 /* The language hs_sentiment_score would use: the hint's primary subtag
  * (lower case, copied into buf of at least 9 bytes) if there is a hint,
  * else the detected language or "unknown". */
