@@ -6,7 +6,9 @@
  *                posts without a language tag), the words (terms view) and
  *                their SimHash signature;
  *   store side   spike counters for the post's source and rule keys and
- *                claim grouping (hs_claims_add).
+ *                claim grouping (hs_claims_add), one post behind the
+ *                worker side as hearsayd's store thread is, with
+ *                hs_claims_prefetch for the post it adds next.
  * on N generated posts (fixed seed; short posts in English, Dutch and
  * French: common words and, for two words in five, one of 2,000 made-up
  * names; one in four without a language tag, one in five a paraphrased
@@ -162,12 +164,23 @@ static void make_posts(post *p, size_t n)
 		free(claims[i]);
 }
 
+/* What the worker half hands the store half: a post's words (in one of
+ * two normalisers, so the previous post's stay valid) and signature. */
+typedef struct analysed {
+	const post *p;
+	uint64_t id;
+	const char *w;
+	size_t wl;
+	hs_simhash_sig sig;
+} analysed;
+
 typedef struct stage {
 	const hs_sentiment_models *m;
 	hs_sentiment_scratch *ss;
-	hs_norm *nz;
+	hs_norm *nz[2];
 	hs_spike_table *spikes;
 	hs_claims *claims;
+	analysed a[2];
 	/* naive claims: every fingerprint so far */
 	uint64_t *fp;
 	size_t n_fp, cap_fp;
@@ -192,35 +205,46 @@ static int key_of(char *key, const char *kind, const char *name)
 	return (int)(a + b);
 }
 
-/* One post through the stage; naive: linear-scan claims instead. */
-static void run_post(stage *s, const post *p, uint64_t id, int naive)
+/* The worker half of post number id (1, 2, ...): sentiment, words,
+ * signature, into s->a[id % 2]. */
+static analysed *analyse(stage *s, const post *p, uint64_t id)
 {
+	analysed *a = &s->a[id % 2];
 	hs_sentiment r;
-	hs_simhash_sig sig;
-	size_t wl;
-	const char *w;
-	char key[64];
-	int kl;
 
 	hs_sentiment_score(s->m, s->ss, p->text, p->len, p->lang, &r, NULL);
 	s->sink += r.compound;
-	hs_norm_run_views(s->nz, p->text, p->len);
-	w = hs_norm_terms(s->nz, &wl);
-	hs_simhash_sign(w, wl, &sig);
+	hs_norm_run_views(s->nz[id % 2], p->text, p->len);
+	a->w = hs_norm_terms(s->nz[id % 2], &a->wl);
+	hs_simhash_sign(a->w, a->wl, &a->sig);
+	a->p = p;
+	a->id = id;
+	return a;
+}
+
+/* The store half: spike counters and claims; naive: linear-scan claims
+ * instead. */
+static void store(stage *s, const analysed *a, int naive)
+{
+	const post *p = a->p;
+	char key[64];
+	int kl;
+
 	kl = key_of(key, "source:", p->source);
-	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, id, on_spike, s);
-	kl = key_of(key, "rule:", rule_names[sig.hash % 50]);
-	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, id, on_spike, s);
+	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, a->id, on_spike, s);
+	kl = key_of(key, "rule:", rule_names[a->sig.hash % 50]);
+	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, a->id, on_spike, s);
 	if (!naive) {
 		hs_claim_result cr;
-		hs_claims_add(s->claims, &sig, id, p->source, p->author, p->t_us, w, wl, &cr);
+		hs_claims_add(s->claims, &a->sig, a->id, p->source, p->author, p->t_us, a->w, a->wl,
+		              &cr);
 		s->grouped += cr.outcome == HS_CLAIM_JOINED;
 		return;
 	}
-	if (sig.n_features < HS_SIMHASH_MIN_WORDS)
+	if (a->sig.n_features < HS_SIMHASH_MIN_WORDS)
 		return;
 	for (size_t i = 0; i < s->n_fp; i++)
-		if (hs_simhash_distance(s->fp[i], sig.hash) <= 16) {
+		if (hs_simhash_distance(s->fp[i], a->sig.hash) <= 16) {
 			s->grouped++;
 			return;
 		}
@@ -230,7 +254,7 @@ static void run_post(stage *s, const post *p, uint64_t id, int naive)
 		if (!s->fp)
 			abort();
 	}
-	s->fp[s->n_fp++] = sig.hash;
+	s->fp[s->n_fp++] = a->sig.hash;
 }
 
 static int stage_init(stage *s, const hs_sentiment_models *m)
@@ -240,19 +264,21 @@ static int stage_init(stage *s, const hs_sentiment_models *m)
 	hs_spike_params_default(&sp);
 	s->m = m;
 	s->ss = hs_sentiment_scratch_new();
-	s->nz = hs_norm_new();
+	s->nz[0] = hs_norm_new();
+	s->nz[1] = hs_norm_new();
 	s->spikes = hs_spike_table_new(&sp, 100000, 0);
 	hs_claims_params cp;
 	hs_claims_params_default(&cp);
 	cp.max_claims = 20000; /* hearsayd's default (signals.claims.max) */
 	s->claims = hs_claims_new(&cp);
-	return s->ss && s->nz && s->spikes && s->claims ? 0 : -1;
+	return s->ss && s->nz[0] && s->nz[1] && s->spikes && s->claims ? 0 : -1;
 }
 
 static void stage_fini(stage *s)
 {
 	hs_sentiment_scratch_free(s->ss);
-	hs_norm_free(s->nz);
+	hs_norm_free(s->nz[0]);
+	hs_norm_free(s->nz[1]);
 	hs_spike_table_free(s->spikes);
 	hs_claims_free(s->claims);
 	free(s->fp);
@@ -266,8 +292,20 @@ static double time_stage(const hs_sentiment_models *m, const post *p, size_t n, 
 	if (stage_init(&s, m) < 0)
 		abort();
 	t0 = cpu_s();
-	for (size_t i = 0; i < n; i++)
-		run_post(&s, &p[i], i + 1, naive);
+	/* as in hearsayd: the store half runs one post behind the worker
+	 * half (there on another thread, here on the same core), and asks for
+	 * the claim buckets of the post it will add next */
+	const analysed *prev = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const analysed *a = analyse(&s, &p[i], i + 1);
+		if (!naive)
+			hs_claims_prefetch(s.claims, &a->sig);
+		if (prev)
+			store(&s, prev, naive);
+		prev = a;
+	}
+	if (prev)
+		store(&s, prev, naive);
 	t = cpu_s() - t0;
 	if (grouped)
 		*grouped = s.grouped;
@@ -314,15 +352,15 @@ static void time_parts(const hs_sentiment_models *m, const post *p, size_t n, do
 	t0 = cpu_s();
 	for (size_t i = 0; i < n; i++) {
 		const char *w;
-		hs_norm_run_views(s.nz, p[i].text, p[i].len);
-		w = hs_norm_terms(s.nz, &tl[i]);
+		hs_norm_run_views(s.nz[0], p[i].text, p[i].len);
+		w = hs_norm_terms(s.nz[0], &tl[i]);
 		s.sink += (double)(unsigned char)w[tl[i] / 2];
 	}
 	ns[P_NORM] = (cpu_s() - t0) * 1e9 / (double)n;
 	for (size_t i = 0; i < n; i++) {
 		const char *w;
-		hs_norm_run_views(s.nz, p[i].text, p[i].len);
-		w = hs_norm_terms(s.nz, &tl[i]);
+		hs_norm_run_views(s.nz[0], p[i].text, p[i].len);
+		w = hs_norm_terms(s.nz[0], &tl[i]);
 		if (!(terms[i] = malloc(tl[i] + 1)))
 			abort();
 		memcpy(terms[i], w, tl[i]);
