@@ -468,6 +468,9 @@ void hs_signals_update(hs_signals *sg, hs_record *const *recs, size_t n, int64_t
 		const hs_record *r = recs[i];
 		const hs_post *p = r->post;
 		int64_t t;
+		/* the next post's claim buckets load while this one is counted */
+		if (i + 1 < n && !recs[i + 1]->reject && recs[i + 1]->sig.n_features > 0)
+			hs_claims_prefetch(sg->claims, &recs[i + 1]->sig);
 		if (r->reject || !p->id || (p->flags & HS_POST_DELETED))
 			continue; /* not a new post */
 		advance_clock(sg, p->created_us, now_us);

@@ -1047,7 +1047,9 @@ static void claim_free_block(hs_claims *c, cl_claim *cl)
 	free(cl);
 }
 
-static void claim_remove(hs_claims *c, uint32_t slot, hs_claim_drop why)
+/* Drop the claim in slot. Its block is freed, or, with keep_block,
+ * returned to the caller (who takes it over); NULL otherwise. */
+static cl_claim *claim_remove(hs_claims *c, uint32_t slot, hs_claim_drop why, bool keep_block)
 {
 	cl_claim *cl = c->slots[slot];
 	cl_ent *sp = spread_of(cl);
@@ -1070,7 +1072,12 @@ static void claim_remove(hs_claims *c, uint32_t slot, hs_claim_drop why)
 	}
 	distinct_free(c, &cl->authors);
 	distinct_free(c, &cl->sources);
-	claim_free_block(c, cl);
+	if (keep_block) {
+		c->mem -= claim_size(cl->excerpt_cap);
+	} else {
+		claim_free_block(c, cl);
+		cl = NULL;
+	}
 	c->slots[slot] = NULL;
 	c->free_slots[c->n_free_slots++] = slot;
 	c->live--;
@@ -1078,14 +1085,20 @@ static void claim_remove(hs_claims *c, uint32_t slot, hs_claim_drop why)
 		c->expired++;
 	else
 		c->evicted++;
+	return cl;
 }
 
 /* A slot for a new claim: evicts the least recently updated claim if the
- * table is full (call only once nothing can fail any more). */
-static uint32_t make_room(hs_claims *c)
+ * table is full (call only once nothing can fail any more). With kept not
+ * NULL, the evicted claim's block goes to *kept instead of being freed
+ * (the caller made sure there is one to evict). */
+static uint32_t make_room(hs_claims *c, cl_claim **kept)
 {
-	if (c->live >= c->p.max_claims)
-		claim_remove(c, c->lru_head - 1, HS_CLAIM_EVICTED);
+	if (c->live >= c->p.max_claims) {
+		cl_claim *b = claim_remove(c, c->lru_head - 1, HS_CLAIM_EVICTED, kept != NULL);
+		if (kept)
+			*kept = b;
+	}
 	return c->n_free_slots ? c->free_slots[--c->n_free_slots] : c->n_slots++;
 }
 
@@ -1320,20 +1333,27 @@ static int create(hs_claims *c, const hs_simhash_sig *sig, uint64_t post_id, con
 {
 	cl_claim *cl = NULL;
 	uint32_t slot, src = UINT32_MAX, cap = excerpt_need(c, terms, terms_len);
+	/* a full table evicts a claim first: its block is taken over when
+	 * the excerpt fits in it (no allocation, and the block is in cache:
+	 * hs_claims_add prefetched it) */
+	bool reuse = c->live >= c->p.max_claims && c->slots[c->lru_head - 1]->excerpt_cap >= cap;
 
 	if (c->next_id == UINT64_MAX)
 		goto fail; /* never in practice */
 	if (slots_ensure(c) < 0 || groups_ensure(c, 1) < 0 || nodes_ensure(c, CL_BANDS) < 0)
 		goto fail;
-	cl = calloc(1, claim_size(cap));
-	if (!cl)
+	if (!reuse && !(cl = calloc(1, claim_size(cap))))
 		goto fail;
 	src = pool_ref(c, source);
 	if (src == UINT32_MAX)
 		goto fail;
 
 	/* committed from here on */
-	slot = make_room(c);
+	slot = make_room(c, reuse ? &cl : NULL);
+	if (reuse) {
+		cap = cl->excerpt_cap;
+		memset(cl, 0, claim_size(cap));
+	}
 	c->mem += claim_size(cap);
 	c->slots[slot] = cl;
 	c->live++;
@@ -1466,7 +1486,7 @@ size_t hs_claims_expire(hs_claims *c, int64_t now_us)
 		if (cl->last_us > now_us || (uint64_t)now_us - (uint64_t)cl->last_us <
 		                                (uint64_t)c->p.idle_us)
 			break;
-		claim_remove(c, c->lru_head - 1, HS_CLAIM_EXPIRED);
+		(void)claim_remove(c, c->lru_head - 1, HS_CLAIM_EXPIRED, false);
 		n++;
 	}
 	return n;
@@ -1882,7 +1902,7 @@ int hs_claims_restore(hs_claims *c, const void *rec, size_t len)
 		goto fail;
 
 	/* committed from here on */
-	slot = make_room(c);
+	slot = make_room(c, NULL);
 	c->mem += claim_size(cap) + (blocks[0] ? CL_BLOCK : 0) + (blocks[1] ? CL_BLOCK : 0);
 	c->slots[slot] = cl;
 	c->live++;
