@@ -244,7 +244,7 @@ static int get_bool(const hs_ynode *map, const char *key, bool def, bool *dst, h
 static int parse_signals(hs_config *c, const hs_ynode *root, hs_errs *errs)
 {
 	static const char *const keys[] = { "lexicons", "bucket", "spikes", "claims", NULL };
-	static const char *const skeys[] = { "sources", "rules", "claims", "threshold",
+	static const char *const skeys[] = { "sources", "rules", "terms", "claims", "threshold",
 	                                     "min_count", "warmup", "seasonal", "late", NULL };
 	static const char *const ckeys[] = { "min_size", "idle", "max", NULL };
 	const hs_ynode *sg = hs_ymap_get(root, "signals"), *sp, *cl, *n;
@@ -279,6 +279,7 @@ static int parse_signals(hs_config *c, const hs_ynode *root, hs_errs *errs)
 		rc = -1;
 	if (get_bool(sp, "sources", true, &c->spike_sources, errs) ||
 	    get_bool(sp, "rules", true, &c->spike_rules, errs) ||
+	    get_bool(sp, "terms", true, &c->spike_terms, errs) ||
 	    get_bool(sp, "claims", true, &c->spike_claims, errs) ||
 	    get_bool(sp, "seasonal", false, &c->spike_seasonal, errs))
 		rc = -1;
@@ -687,6 +688,7 @@ int hs_config_restart_diff(const hs_config *a, const hs_config *b, char *buf,
 		add_name(buf, len, &n, "sources");
 	if (sdiff(a->lexicons_dir, b->lexicons_dir) || a->bucket_us != b->bucket_us ||
 	    a->spike_sources != b->spike_sources || a->spike_rules != b->spike_rules ||
+	    a->spike_terms != b->spike_terms ||
 	    a->spike_claims != b->spike_claims || a->spike_threshold != b->spike_threshold ||
 	    a->spike_min_count != b->spike_min_count || a->spike_warmup != b->spike_warmup ||
 	    a->spike_seasonal != b->spike_seasonal || a->spike_late_us != b->spike_late_us ||

@@ -69,6 +69,7 @@ typedef struct hs_config {
 	int64_t bucket_us;    /* rollup and spike bucket width */
 	bool spike_sources;   /* a spike key per source */
 	bool spike_rules;     /* ... per rule */
+	bool spike_terms;     /* ... per matched term of a rule */
 	bool spike_claims;    /* ... per claim */
 	double spike_threshold;   /* mean deviations above the baseline */
 	int spike_min_count;      /* posts in a bucket, at least */

@@ -301,8 +301,17 @@ static void on_spike(void *ud, const hs_spike_event *ev)
 		sg->stats.spikes_started += ev->type == HS_SPIKE_START;
 	}
 	id = os->id;
-	if (strcmp(kind, "rule") == 0)
+	if (strcmp(kind, "rule") == 0) {
 		cat = rule_category(sg, name, &known);
+	} else if (strcmp(kind, "term") == 0) {
+		/* "RULE/words": the rule's category */
+		char rid[HS_RULE_ID_MAX + 1];
+		const char *slash = strchr(name, '/');
+		if (slash && (size_t)(slash - name) <= HS_RULE_ID_MAX) {
+			snprintf(rid, sizeof(rid), "%.*s", (int)(slash - name), name);
+			cat = rule_category(sg, rid, &known);
+		}
+	}
 	rumour = strcmp(kind, "claim") == 0 || (known && cat == HS_CAT_RUMOUR);
 	state = ev->type == HS_SPIKE_START ? "started" : ev->type == HS_SPIKE_UPDATE ? "peak" : "ended";
 	json_t *samples = json_array();
@@ -427,6 +436,101 @@ static int claims_write(hs_signals *sg, hs_wtxn *t)
 }
 
 /* Report a claim when it reaches min_size posts and at every doubling. */
+/* The term a hit matched, as a spike key name: "RULE/words", the words
+ * being the matched span with ASCII letters in lower case, runs of white
+ * space and control characters made one space, and cut after
+ * TERM_BYTES bytes at a character boundary. 0 if nothing is left. */
+#define TERM_BYTES 48
+#define TERM_NAME_MAX (HS_RULE_ID_MAX + 1 + TERM_BYTES)
+
+static size_t term_name(const hs_record *r, const hs_hit *h, char *out)
+{
+	const char *f = h->field == HS_FIELD_TITLE ? r->post->title : r->post->text;
+	size_t n = strlen(h->rule_id), o, w = 0, flen = f ? strlen(f) : 0;
+	bool space = false;
+
+	if (!f || h->start >= h->end || h->end > flen || n > HS_RULE_ID_MAX)
+		return 0;
+	memcpy(out, h->rule_id, n);
+	out[n] = '/';
+	o = n + 1;
+	for (size_t i = h->start; i < h->end; i++) {
+		unsigned char c = (unsigned char)f[i];
+		if (c <= ' ' || c == 0x7f) {
+			space = w > 0;
+			continue;
+		}
+		if (space && w < TERM_BYTES)
+			out[o + w++] = ' ';
+		space = false;
+		/* a character that does not fit whole is left out, with the rest */
+		size_t clen = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (w + clen > TERM_BYTES || i + clen > h->end)
+			break;
+		for (size_t k = 0; k < clen; k++) {
+			unsigned char b = (unsigned char)f[i + k];
+			out[o + w++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+		}
+		i += clen - 1;
+	}
+	while (w > 0 && out[o + w - 1] == ' ')
+		w--;
+	if (w == 0)
+		return 0;
+	out[o + w] = '\0';
+	return o + w;
+}
+
+/* The rule's own spike settings (rules.md, spike) into *own; false when it
+ * has none (the defaults apply). */
+static bool hit_params(const hs_signals *sg, const hs_hit *h, hs_spike_params *own)
+{
+	*own = sg->sp_quiet;
+	if (h->spike_min_count)
+		own->min_count = h->spike_min_count;
+	if (h->spike_threshold > 0) {
+		own->k = h->spike_threshold;
+		if (own->k_end > own->k)
+			own->k_end = own->k;
+	}
+	return h->spike_min_count || h->spike_threshold > 0;
+}
+
+/* Rollups and spike keys of a post's hits: each rule once per post, and
+ * each term it matched once per post (the first TERMS_PER_POST of them). */
+#define TERMS_PER_POST 32
+
+static void count_hits(hs_signals *sg, const hs_record *r, int64_t t, int64_t bucket)
+{
+	const hs_config *cfg = sg->cfg;
+	char terms[TERMS_PER_POST][TERM_NAME_MAX + 1];
+	size_t n_terms = 0;
+
+	for (size_t h = 0; h < r->n_hits; h++) {
+		const hs_hit *hit = &r->hits[h];
+		const char *rid = hit->rule_id;
+		hs_spike_params own;
+		bool dup = false, custom = hit_params(sg, hit, &own);
+		if (cfg->spike_terms && !hit->spike_off && n_terms < TERMS_PER_POST &&
+		    term_name(r, hit, terms[n_terms]) > 0) {
+			for (size_t k = 0; k < n_terms && !dup; k++)
+				dup = strcmp(terms[k], terms[n_terms]) == 0;
+			if (!dup)
+				spike_count(sg, "term", terms[n_terms++], t, r->post->id,
+				            custom ? &own : NULL);
+			dup = false;
+		}
+		for (size_t k = 0; k < h && !dup; k++)
+			dup = strcmp(r->hits[k].rule_id, rid) == 0;
+		if (dup)
+			continue; /* a rule counts once per post */
+		rollup_add(sg, 'r', rid, bucket, r);
+		remember_category(sg, rid, hit->category);
+		if (cfg->spike_rules && !hit->spike_off)
+			spike_count(sg, "rule", rid, t, r->post->id, custom ? &own : NULL);
+	}
+}
+
 static void claim_report(hs_signals *sg, const hs_claim_result *cr)
 {
 	uint64_t m = (uint64_t)sg->cfg->claim_min_size;
@@ -482,29 +586,7 @@ void hs_signals_update(hs_signals *sg, hs_record *const *recs, size_t n, int64_t
 		rollup_add(sg, 's', p->source, bucket, r);
 		if (cfg->spike_sources)
 			spike_count(sg, "source", p->source, t, p->id, NULL);
-		for (size_t h = 0; h < r->n_hits; h++) {
-			const char *rid = r->hits[h].rule_id;
-			bool dup = false;
-			for (size_t k = 0; k < h && !dup; k++)
-				dup = strcmp(r->hits[k].rule_id, rid) == 0;
-			if (dup)
-				continue; /* a rule counts once per post */
-			rollup_add(sg, 'r', rid, bucket, r);
-			remember_category(sg, rid, r->hits[h].category);
-			if (cfg->spike_rules && !r->hits[h].spike_off) {
-				/* the rule's own settings, if it has any (rules.md, spike) */
-				hs_spike_params own = sg->sp_quiet;
-				bool custom = r->hits[h].spike_min_count || r->hits[h].spike_threshold > 0;
-				if (r->hits[h].spike_min_count)
-					own.min_count = r->hits[h].spike_min_count;
-				if (r->hits[h].spike_threshold > 0) {
-					own.k = r->hits[h].spike_threshold;
-					if (own.k_end > own.k)
-						own.k_end = own.k;
-				}
-				spike_count(sg, "rule", rid, t, p->id, custom ? &own : NULL);
-			}
-		}
+		count_hits(sg, r, t, bucket);
 		if (r->sig.n_features > 0) {
 			hs_claim_result cr;
 			if (hs_claims_add(sg->claims, &r->sig, p->id, p->source, p->author, t, p->text,

@@ -49,9 +49,6 @@
 #define HS_RULE_JIT_STACK_START (32u * 1024u)
 #define HS_RULE_JIT_STACK_MAX (1024u * 1024u)
 
-/* Longest rule id (the id syntax is [a-z0-9][a-z0-9._-]{0,63}). */
-#define HS_RULE_ID_MAX 64
-
 typedef enum { HS_PAT_REGEX = 0, HS_PAT_TERMS } hs_pat_kind;
 
 typedef struct hs_prefilter hs_prefilter;

@@ -61,6 +61,9 @@ int hs_severity_parse(const char *name, hs_severity *out);
 const char *hs_category_name(hs_category c);
 int hs_category_parse(const char *name, hs_category *out);
 
+/* Longest rule id (the id syntax is [a-z0-9][a-z0-9._-]{0,63}). */
+#define HS_RULE_ID_MAX 64
+
 /* What a user sees of one rule. Strings live as long as the rule set. */
 typedef struct hs_rule_info {
 	const char *id;

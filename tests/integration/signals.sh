@@ -139,14 +139,15 @@ check "hearsayctl claims ID shows where it started and how it spread" \
 
 # 3. spikes: source, rule and claim, within 2 buckets of the burst
 "$HEARSAYCTL" -c "$T/h.yaml" spikes --json >"$T/spikes.json"
-check "spikes for the source, the rumour rule and the claim, flagged within 2 buckets" \
+check "spikes for the source, the rumour rule, its term and the claim, flagged within 2 buckets" \
 	"$PY" - "$T/spikes.json" "$BURST" "$CID" <<'PYEOF'
 import json, sys, datetime as dt
 spikes = json.load(open(sys.argv[1]))
 burst = dt.datetime.fromisoformat(sys.argv[2].replace("Z", "+00:00"))
 def t(s): return dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
 keys = {s["key"]: s for s in spikes}
-for k in ("source:town", "rule:t-rumour", "claim:" + sys.argv[3]):
+term = "term:t-rumour/they are planning"  # a hit is the rule's first match
+for k in ("source:town", "rule:t-rumour", term, "claim:" + sys.argv[3]):
     assert k in keys, (k, list(keys))
     s = keys[k]
     assert abs((t(s["start"]) - burst).total_seconds()) <= 2 * 600, s
@@ -154,6 +155,10 @@ for k in ("source:town", "rule:t-rumour", "claim:" + sys.argv[3]):
     assert s["posts"] >= 20 and s["magnitude"] > 1, s
 assert keys["rule:t-rumour"]["rumour"] is True
 assert keys["claim:" + sys.argv[3]]["rumour"] is True
+assert keys[term]["rumour"] is True and keys[term]["kind"] == "term", keys[term]
+assert keys[term]["category"] == "rumour", keys[term]
+for k in keys:  # the rules' own spike settings hold for their terms too
+    assert not k.startswith(("term:t-rumour-nospike/", "term:t-rumour-strict/")), k
 assert keys["source:town"]["rumour"] is False
 assert "rule:t-rumour-nospike" not in keys, "spike: {enabled: false} ignored"
 assert "rule:t-rumour-strict" not in keys, "spike: {min_count: 1000} ignored"

@@ -259,6 +259,24 @@ START_TEST(test_partial_sections_keep_defaults)
 }
 END_TEST
 
+/* signals.spikes: which keys get spike counters (docs/config.md) */
+START_TEST(test_spike_keys)
+{
+	hs_errs e = HS_ERRS_INIT;
+	hs_config *c = load_doc("", &e);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert(c->spike_sources && c->spike_rules && c->spike_terms && c->spike_claims);
+	hs_config_free(c);
+	c = load_doc("signals:\n  spikes:\n    terms: false\n    rules: false\n", &e);
+	ck_assert_ptr_nonnull(c);
+	ck_assert(c->spike_sources && !c->spike_rules && !c->spike_terms && c->spike_claims);
+	hs_config_free(c);
+	EXPECT1("signals:\n  spikes:\n    terms: often\n",
+	        "3:12: terms must be true or false, not 'often'");
+}
+END_TEST
+
 START_TEST(test_relative_paths)
 {
 	hs_errs e = HS_ERRS_INIT;
@@ -992,6 +1010,7 @@ static Suite *config_suite(void)
 	tcase_add_checked_fixture(tc, tmp_setup, hs_scratch_teardown);
 	tcase_add_test(tc, test_full_config);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_spike_keys);
 	tcase_add_test(tc, test_partial_sections_keep_defaults);
 	tcase_add_test(tc, test_relative_paths);
 	tcase_add_test(tc, test_path_resolve);
