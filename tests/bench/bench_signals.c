@@ -5,7 +5,7 @@
  *                lexicons for Dutch and French; language detection for
  *                posts without a language tag), the words (terms view) and
  *                their SimHash signature;
- *   store side   spike counters for the post's source and rule keys and
+ *   store side   spike counters for the post's source, rule and term keys and
  *                claim grouping (hs_claims_add), one post behind the
  *                worker side as hearsayd's store thread is, with
  *                hs_claims_prefetch for the post it adds next.
@@ -95,7 +95,7 @@ typedef struct post {
  * posts are not all drawn from the few dozen common words above (which
  * would make every post look like every other). */
 static char names[2000][12];
-static char rule_names[50][16];
+static char rule_names[50][16], term_names[200][32];
 
 static void make_names(void)
 {
@@ -130,6 +130,8 @@ static void make_posts(post *p, size_t n)
 	make_names();
 	for (size_t i = 0; i < 50; i++)
 		snprintf(rule_names[i], sizeof(rule_names[i]), "rule-%zu", i);
+	for (size_t i = 0; i < 200; i++)
+		snprintf(term_names[i], sizeof(term_names[i]), "rule-%zu/%.11s", i % 50, names[i]);
 	for (size_t i = 0; i < 200; i++)
 		claims[i] = sentence(en, sizeof(en) / sizeof(*en), 10 + pick(8));
 	for (size_t a = 0; a < 64; a++)
@@ -234,6 +236,8 @@ static void store(stage *s, const analysed *a, int naive)
 	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, a->id, on_spike, s);
 	kl = key_of(key, "rule:", rule_names[a->sig.hash % 50]);
 	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, a->id, on_spike, s);
+	kl = key_of(key, "term:", term_names[a->sig.hash % 200]);
+	hs_spike_add(s->spikes, key, (size_t)kl, NULL, p->t_us, p->t_us, a->id, on_spike, s);
 	if (!naive) {
 		hs_claim_result cr;
 		hs_claims_add(s->claims, &a->sig, a->id, p->source, p->author, p->t_us, a->w, a->wl,
@@ -323,7 +327,7 @@ enum { P_SENT, P_LANGID, P_NORM, P_SIGN, P_CLAIMS, P_SPIKES, P_N };
 static const char *const part_name[P_N] = {
 	"sentiment (tagged language, else detected)", "  of which language detection",
 	"normalisation (terms view)", "SimHash signature", "claims (lookup, join or create)",
-	"spike counters (2 keys)",
+	"spike counters (3 keys)",
 };
 
 static void time_parts(const hs_sentiment_models *m, const post *p, size_t n, double *ns)
@@ -383,6 +387,8 @@ static void time_parts(const hs_sentiment_models *m, const post *p, size_t n, do
 		int kl = key_of(key, "source:", p[i].source);
 		hs_spike_add(s.spikes, key, (size_t)kl, NULL, p[i].t_us, p[i].t_us, i + 1, on_spike, &s);
 		kl = key_of(key, "rule:", rule_names[sig[i].hash % 50]);
+		hs_spike_add(s.spikes, key, (size_t)kl, NULL, p[i].t_us, p[i].t_us, i + 1, on_spike, &s);
+		kl = key_of(key, "term:", term_names[sig[i].hash % 200]);
 		hs_spike_add(s.spikes, key, (size_t)kl, NULL, p[i].t_us, p[i].t_us, i + 1, on_spike, &s);
 	}
 	ns[P_SPIKES] = (cpu_s() - t0) * 1e9 / (double)n;
@@ -482,7 +488,7 @@ int main(int argc, char **argv)
 	qsort(nv, rounds, sizeof(double), cmp_d);
 	printf("bench_signals: %zu posts, %.1f MB, mean %.0f bytes; one thread, median of %zu "
 	       "rounds (CPU time)\n", n, (double)bytes / 1e6, (double)bytes / (double)n, rounds);
-	printf("  signal stage (sentiment, words + SimHash, 2 spike keys, claims)  %10.0f posts/s"
+	printf("  signal stage (sentiment, words + SimHash, 3 spike keys, claims)  %10.0f posts/s"
 	       "   (%zu posts joined a claim)\n", st[rounds / 2], grouped);
 	printf("  claims: %llu created, %llu evicted; per post %.1f buckets read, %.1f representatives "
 	       "seen, %.2f compared\n", (unsigned long long)cst.created,
