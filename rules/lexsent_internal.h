@@ -61,8 +61,9 @@ struct hs_lexsent {
 };
 
 /* Bytes after a key that may be read when comparing it 8 bytes at a
- * time (ls_find) or scanning a word (lexsent_text.c). */
-#define LS_PAD 8
+ * time (ls_find) or scanning a word 8 or 16 bytes at a time
+ * (lexsent_text.c). */
+#define LS_PAD 16
 
 /* Folding buffers (see lexsent.h, "Folding"). */
 typedef struct ls_fold {
@@ -85,37 +86,6 @@ enum { LS_SPACE = 0, LS_WORD = 1, LS_OTHER = 2 };
  * its class; *letter is set when it is a letter. Returns its length. */
 size_t hs_lexsent_char(const char *s, size_t avail, int *cls, bool *letter);
 
-/* Hash of a key: 8 bytes at a time, multiply and xor-shift; the last 1..7
- * bytes in one step (len is mixed in first, so the overlaps are fine). */
-static inline uint32_t ls_hash(const char *key, size_t len)
-{
-	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ len;
-
-	while (len >= 8) {
-		uint64_t w;
-		memcpy(&w, key, 8);
-		h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
-		h ^= h >> 31;
-		key += 8;
-		len -= 8;
-	}
-	if (len >= 4) {
-		/* 4..7 bytes: two loads that may overlap */
-		uint32_t a, b;
-		memcpy(&a, key, 4);
-		memcpy(&b, key + len - 4, 4);
-		h = (h ^ ((uint64_t)a << 32 | b)) * UINT64_C(0xbf58476d1ce4e5b9);
-		h ^= h >> 31;
-	} else if (len > 0) {
-		uint64_t w = (uint64_t)(unsigned char)key[0] << 16 |
-		             (uint64_t)(unsigned char)key[len / 2] << 8 | (unsigned char)key[len - 1];
-		h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
-		h ^= h >> 31;
-	}
-	h *= UINT64_C(0x94d049bb133111eb);
-	return (uint32_t)(h >> 32);
-}
-
 /* The first n (0..8) bytes of a 64-bit word loaded from memory. */
 static inline uint64_t ls_head_mask(size_t n)
 {
@@ -124,6 +94,47 @@ static inline uint64_t ls_head_mask(size_t n)
 
 	memcpy(&m, ones + 8 - n, 8);
 	return m;
+}
+
+/* Hash of a key, built so that a scanner can compute it while reading
+ * the key 8 bytes at a time (lexsent_text.c does): every full 8-byte
+ * block goes through ls_hash_block, then ls_hash_end takes the last 0..7
+ * bytes (the rest of the word zeroed, as ls_head does) and the length. A
+ * key of up to 7 bytes costs one multiply. */
+#define LS_HASH_SEED UINT64_C(0x9e3779b97f4a7c15)
+
+static inline uint64_t ls_hash_block(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * UINT64_C(0xbf58476d1ce4e5b9);
+	return h ^ (h >> 31);
+}
+
+static inline uint32_t ls_hash_end(uint64_t h, uint64_t last, size_t len)
+{
+	h ^= last ^ (uint64_t)len << 56;
+	h ^= h >> 29; /* the high bytes reach the bits the table index uses */
+	h *= UINT64_C(0x94d049bb133111eb);
+	return (uint32_t)(h >> 32);
+}
+
+static inline uint32_t ls_hash(const char *key, size_t len)
+{
+	uint64_t h = LS_HASH_SEED, w = 0;
+	size_t n = len;
+
+	while (n >= 8) {
+		memcpy(&w, key, 8);
+		h = ls_hash_block(h, w);
+		key += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		memcpy(&w, key, 8); /* up to 7 bytes past the key: see ls_find */
+		w &= ls_head_mask(n);
+	} else {
+		w = 0;
+	}
+	return ls_hash_end(h, w, len);
 }
 
 /* key[0..8) with the bytes from key[len) on zeroed (key[0..8) readable). */
@@ -156,31 +167,38 @@ static inline bool ls_same(const char *a, const char *b, size_t len)
 	return ((x ^ y) & ls_head_mask(len)) == 0;
 }
 
-/* The entry for key[0..len) (already folded), or NULL. The LS_PAD - 1
- * bytes after key[len) must be readable (ls_fold output and the keys of
- * lx are padded). */
-static inline const ls_entry *ls_find(const hs_lexsent *lx, const char *key, size_t len)
+/* The entry for key[0..len) (1..HS_LEXSENT_MAX_FORM bytes, folded), given
+ * its head (ls_head) and hash (ls_hash), or NULL. One slot is read per
+ * probe: head and length identify a key of up to 8 bytes (an empty slot
+ * has length 0); a longer one also needs the hash and then the rest of
+ * its bytes compared. */
+static inline const ls_entry *ls_probe(const hs_lexsent *lx, const char *key, size_t len,
+                                       uint64_t head, uint32_t h)
 {
-	uint64_t head;
-	uint32_t h;
-	size_t i;
+	size_t i = h & lx->mask;
 
-	if (len == 0 || len > HS_LEXSENT_MAX_FORM || !lx->slots)
-		return NULL;
-	h = ls_hash(key, len);
-	head = ls_head(key, len);
-	i = h & lx->mask;
 	for (;;) {
 		const ls_slot *s = &lx->slots[i];
-		if (s->ref == 0)
-			return NULL;
-		if (s->hash == h && s->head == head && LS_REF_LEN(s->ref) == len) {
+		if (s->head == head && LS_REF_LEN(s->ref) == len) {
 			const ls_entry *e = &lx->entries[LS_REF_INDEX(s->ref) - 1];
-			if (len <= 8 || ls_same(lx->keys + e->key + 8, key + 8, len - 8))
+			if (len <= 8 ||
+			    (s->hash == h && ls_same(lx->keys + e->key + 8, key + 8, len - 8)))
 				return e;
 		}
+		if (s->ref == 0)
+			return NULL;
 		i = (i + 1) & lx->mask;
 	}
+}
+
+/* The entry for key[0..len) (already folded), or NULL. The 7 bytes after
+ * key[len) must be readable (ls_fold output and the keys of lx are
+ * padded). */
+static inline const ls_entry *ls_find(const hs_lexsent *lx, const char *key, size_t len)
+{
+	if (len == 0 || len > HS_LEXSENT_MAX_FORM || !lx->slots)
+		return NULL;
+	return ls_probe(lx, key, len, ls_head(key, len), ls_hash(key, len));
 }
 
 #endif
