@@ -596,6 +596,38 @@ static inline uint64_t alnum_bytes(uint64_t w, uint64_t *let)
 	return (*let | in_range(w, '0', '9')) & ~w;
 }
 
+/* The run of ASCII letters and digits that starts at s[r] (padding ends
+ * it), 8 bytes at a time: each full 8 bytes hashed into *h on the way.
+ * Returns the run's end; *last gets its final, partial 8 bytes (masked),
+ * *head its first 8 (masked when that is all of it), *letter whether it
+ * has a letter. */
+static inline size_t alnum_word(const char *s, size_t r, uint64_t *h, uint64_t *head,
+                                uint64_t *last, bool *letter)
+{
+	uint64_t w, let, run, m;
+	size_t start = r, wl;
+
+	memcpy(&w, s + r, 8);
+	run = alnum_bytes(w, &let);
+	*head = w;
+	*letter = false;
+	while (run == ASCII_HI) {
+		*h = ls_hash_block(*h, w);
+		*letter |= let != 0;
+		r += 8;
+		memcpy(&w, s + r, 8);
+		run = alnum_bytes(w, &let);
+	}
+	wl = (size_t)__builtin_ctzll(~run & ASCII_HI) >> 3;
+	m = (UINT64_C(1) << (8 * wl)) - 1;
+	w &= m;
+	*letter |= (let & m) != 0;
+	if (r == start)
+		*head = w;
+	*last = w;
+	return r + wl;
+}
+
 #ifdef LS_SSE2
 /* Bit k set for each byte of s[0..16) that is an ASCII letter or digit;
  * *let gets the letters alone. (Bytes from 0x80 are negative: no range
@@ -770,28 +802,10 @@ static LS_NOINLINE size_t chunk(const hs_lexsent *lx, ls_tok *t, size_t *np, con
 				 * the way; a word that ends at ASCII punctuation or
 				 * space (the common case) is done without reading it
 				 * again. */
-				uint64_t h = LS_HASH_SEED, w, let, run, head, m;
+				uint64_t h = LS_HASH_SEED, w, head;
 				size_t wl;
 
-				has_letter = false;
-				r = q;
-				memcpy(&w, s + r, 8);
-				run = alnum_bytes(w, &let);
-				head = w;
-				while (run == ASCII_HI) {
-					h = ls_hash_block(h, w);
-					has_letter |= let != 0;
-					r += 8;
-					memcpy(&w, s + r, 8);
-					run = alnum_bytes(w, &let);
-				}
-				wl = (size_t)__builtin_ctzll(~run & ASCII_HI) >> 3;
-				m = (UINT64_C(1) << (8 * wl)) - 1;
-				w &= m;
-				has_letter |= (let & m) != 0;
-				if (r == q)
-					head = w;
-				r += wl;
+				r = alnum_word(s, q, &h, &head, &w, &has_letter);
 				wl = r - q;
 				c = (unsigned char)s[r];
 				if (c < 0x80 && c != '\'' && c != '-') {
@@ -1000,7 +1014,7 @@ static LS_NOINLINE size_t tokenise(const hs_lexsent *lx, ls_tok *t, const char *
 			 * the run), hashing each full 8 bytes on the way. A word
 			 * that ends at ASCII punctuation or space (the common
 			 * case) is done without reading it again. */
-			uint64_t h = LS_HASH_SEED, w, let, run, head, m;
+			uint64_t h = LS_HASH_SEED, w, head, m;
 			size_t r = p, wl, chars;
 			bool has_letter;
 
@@ -1042,24 +1056,7 @@ static LS_NOINLINE size_t tokenise(const hs_lexsent *lx, ls_tok *t, const char *
 				}
 			}
 #endif
-			memcpy(&w, s + r, 8);
-			run = alnum_bytes(w, &let);
-			head = w;
-			has_letter = false;
-			while (run == ASCII_HI) {
-				h = ls_hash_block(h, w);
-				has_letter |= let != 0;
-				r += 8;
-				memcpy(&w, s + r, 8);
-				run = alnum_bytes(w, &let);
-			}
-			wl = (size_t)__builtin_ctzll(~run & ASCII_HI) >> 3;
-			m = (UINT64_C(1) << (8 * wl)) - 1;
-			w &= m;
-			has_letter |= (let & m) != 0;
-			if (r == p)
-				head = w;
-			r += wl;
+			r = alnum_word(s, p, &h, &head, &w, &has_letter);
 			c = (unsigned char)s[r];
 			if (c < 0x80 && c != '\'' && c != '-') {
 				wl = r - p;
