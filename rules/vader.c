@@ -112,11 +112,30 @@ typedef struct vd_but_slot {
 	uint32_t used;
 } vd_but_slot;
 
+/* What the word table is searched with: the lowercase word's hash and its
+ * first two chunks (vader_internal.h). */
+typedef struct vd_wkey {
+	uint64_t h, c0, c1;
+} vd_wkey;
+
+/* A lookup of an ASCII word, queued by words() and done by resolve(), up
+ * to VD_BATCH at a time (a short post's words all in one batch). */
+#define VD_BATCH 32
+
+typedef struct vd_req {
+	vd_wkey key;
+	size_t off;    /* the word is text[off, off + len) */
+	uint32_t len;
+	uint32_t tok;  /* its token */
+	bool apos;     /* it has an apostrophe: look for "n't" */
+} vd_req;
+
 struct hs_vader_scratch {
 	char *buf;           /* text after emoji replacement */
 	size_t buf_cap;
 	vd_tok *tok;
 	size_t tok_cap;
+	vd_req req[VD_BATCH]; /* lookups queued by words() */
 	double *sent;        /* valences, one per token */
 	size_t sent_cap;
 	uint32_t *heap;      /* skew-heap children per token, left then right
@@ -134,17 +153,19 @@ struct hs_vader_scratch {
 #define CL_UPPER 0x04
 #define CL_LOWER 0x08
 #define CL_HI 0x10 /* >= 0x80 */
+#define CL_MARK 0x20 /* '!' or '?' (also CL_PUNCT) */
+#define CL_APOS 0x40 /* '\'' (also CL_PUNCT) */
 
 /* ASCII: Python's whitespace (9-13, 28-32), string.punctuation, letters. */
 static const uint8_t cls[256] = {
 	[9] = CL_WS,        [10] = CL_WS,       [11] = CL_WS,       [12] = CL_WS,
 	[13] = CL_WS,       [28] = CL_WS,       [29] = CL_WS,       [30] = CL_WS,
-	[31] = CL_WS,       [32] = CL_WS,       ['!'] = CL_PUNCT,   ['"'] = CL_PUNCT,
+	[31] = CL_WS,       [32] = CL_WS,       ['!'] = CL_PUNCT | CL_MARK,   ['"'] = CL_PUNCT,
 	['#'] = CL_PUNCT,   ['$'] = CL_PUNCT,   ['%'] = CL_PUNCT,   ['&'] = CL_PUNCT,
-	['\''] = CL_PUNCT,  ['('] = CL_PUNCT,   [')'] = CL_PUNCT,   ['*'] = CL_PUNCT,
+	['\''] = CL_PUNCT | CL_APOS,  ['('] = CL_PUNCT,   [')'] = CL_PUNCT,   ['*'] = CL_PUNCT,
 	['+'] = CL_PUNCT,   [','] = CL_PUNCT,   ['-'] = CL_PUNCT,   ['.'] = CL_PUNCT,
 	['/'] = CL_PUNCT,   [':'] = CL_PUNCT,   [';'] = CL_PUNCT,   ['<'] = CL_PUNCT,
-	['='] = CL_PUNCT,   ['>'] = CL_PUNCT,   ['?'] = CL_PUNCT,   ['@'] = CL_PUNCT,
+	['='] = CL_PUNCT,   ['>'] = CL_PUNCT,   ['?'] = CL_PUNCT | CL_MARK,   ['@'] = CL_PUNCT,
 	['['] = CL_PUNCT,   ['\\'] = CL_PUNCT,  [']'] = CL_PUNCT,   ['^'] = CL_PUNCT,
 	['_'] = CL_PUNCT,   ['`'] = CL_PUNCT,   ['{'] = CL_PUNCT,   ['|'] = CL_PUNCT,
 	['}'] = CL_PUNCT,   ['~'] = CL_PUNCT,   ['A'] = CL_UPPER,   ['B'] = CL_UPPER,
@@ -254,15 +275,14 @@ static int cp_case(int32_t cp)
 /* A word with non-ASCII bytes: lowercase it into out (cap bytes) as
  * str.lower() does (full mapping of U+0130; simple mappings otherwise,
  * which is all Python applies but for final sigma, not done here: no
- * lexicon key has a sigma), hashing it; ill-formed bytes are copied.
- * Also tells whether the word is upper case. Returns the lowered length,
- * or SIZE_MAX if longer than cap (*upper is still set). */
+ * lexicon key has a sigma); ill-formed bytes are copied. Also tells
+ * whether the word is upper case. Returns the lowered length, or SIZE_MAX
+ * if longer than cap (*upper is still set). */
 static size_t lower_word_uni(const unsigned char *w, size_t len, char *out, size_t cap,
-                             uint32_t *hash, bool *upper)
+                             bool *upper)
 {
 	size_t o = 0;
 	bool cased = false, nonupper = false, fits = true;
-	uint32_t h = VD_HASH_INIT;
 
 	for (size_t i = 0; i < len;) {
 		size_t n;
@@ -303,44 +323,11 @@ static size_t lower_word_uni(const unsigned char *w, size_t len, char *out, size
 			fits = false;
 			continue;
 		}
-		for (size_t k = 0; k < tn; k++) {
+		for (size_t k = 0; k < tn; k++)
 			out[o++] = tmp[k];
-			h = vd_hash_byte(h, (unsigned char)tmp[k]);
-		}
 	}
 	*upper = cased && !nonupper;
-	*hash = h;
 	return fits ? o : SIZE_MAX;
-}
-
-/* vd_find for an ASCII word, lowercased on the fly (h: the hash of its
- * lowercase form, before vd_hash_mix). */
-static inline const vd_entry *vd_find_ascii(const hs_vader *v, const unsigned char *w,
-                                            size_t len, uint32_t h)
-{
-	size_t i;
-	uint32_t tag;
-
-	h = vd_hash_mix(h);
-	i = h & v->mask;
-	tag = h >> v->idx_bits;
-	for (;;) {
-		uint32_t sl = v->slot[i];
-		if (!sl)
-			return NULL;
-		if ((sl >> v->idx_bits) == tag) {
-			const vd_entry *e = &v->ent[(sl & v->mask) - 1];
-			if (e->key_len == len) {
-				const unsigned char *k = (const unsigned char *)vd_key(v->keys, e);
-				size_t j = 0;
-				while (j < len && k[j] == lowtab[w[j]])
-					j++;
-				if (j == len)
-					return e;
-			}
-		}
-		i = (i + 1) & v->mask;
-	}
 }
 
 /* "n't" in the lowercased word: only ASCII characters lowercase to 'n', '\''
@@ -497,10 +484,9 @@ typedef struct vd_text {
 static void classify(const hs_vader *v, const unsigned char *w, size_t len, bool hi,
                      vd_tok *t)
 {
-	char low[VD_MAX_KEY + 1];
+	unsigned char low[VD_MAX_KEY + 1];
 	size_t cap = v->max_key;
 	size_t ll;
-	uint32_t h = VD_HASH_INIT;
 	bool upper;
 
 	t->valence = 0.0;
@@ -515,19 +501,18 @@ static void classify(const hs_vader *v, const unsigned char *w, size_t len, bool
 			seen |= k;
 			if (k & CL_UPPER)
 				c += 'a' - 'A';
-			if (i < cap) {
-				low[i] = (char)c;
-				h = vd_hash_byte(h, c);
-			}
+			if (i < cap)
+				low[i] = c;
 		}
 		upper = (seen & (CL_UPPER | CL_LOWER)) == CL_UPPER;
 	} else {
-		ll = lower_word_uni(w, len, low, cap, &h, &upper);
+		ll = lower_word_uni(w, len, (char *)low, cap, &upper);
 	}
 	if (upper)
 		t->flags |= VT_UPPER;
 	if (ll != SIZE_MAX) {
-		const vd_entry *e = vd_find(v, low, ll, h);
+		const vd_entry *e = vd_find(v, vd_hash(low, ll), ll, vd_chunk(low, ll, 0),
+		                            vd_chunk(low, ll, 1), low + VD_INLINE_KEY, NULL);
 		if (e) {
 			t->flags |= e->flags;
 			t->word = e->word;
@@ -538,29 +523,240 @@ static void classify(const hs_vader *v, const unsigned char *w, size_t len, bool
 		t->flags |= VD_NEGATE;
 }
 
+/* Eight bytes at a time ("SWAR"): a uint64_t holds eight bytes of text,
+ * byte i in lane i (bits 8i..8i+7, vd_load8), and a lane mask has bit 7 of
+ * each lane where a test holds. */
+#define SW_ONES UINT64_C(0x0101010101010101)
+#define SW_HIGH UINT64_C(0x8080808080808080)
+
+/* Lanes of y that are >= c; y's lanes are < 0x80, 1 <= c <= 0x80 (so no
+ * lane carries into the next). */
+static inline uint64_t sw_ge(uint64_t y, unsigned c)
+{
+	return (y + SW_ONES * (0x80 - c)) & SW_HIGH;
+}
+
+/* Lanes of x equal to c (exact: no borrow between lanes). */
+static inline uint64_t sw_eq(uint64_t x, unsigned char c)
+{
+	uint64_t z = x ^ (SW_ONES * c);
+
+	return ~(((z & ~SW_HIGH) + ~SW_HIGH) | z) & SW_HIGH;
+}
+
+/* Number of lanes set in a lane mask. */
+static inline size_t sw_count(uint64_t m)
+{
+	return (size_t)(((m >> 7) * SW_ONES) >> 56);
+}
+
+/* Lanes of y (bytes < 0x80) that are ASCII upper-case letters. */
+static inline uint64_t sw_upper(uint64_t y)
+{
+	return sw_ge(y, 'A') & ~sw_ge(y, 'Z' + 1);
+}
+
+/* The first n (0..8) lanes of the text at w, end: the end of the text. */
+static inline uint64_t sw_load(const unsigned char *w, const unsigned char *end, size_t n)
+{
+	uint64_t x;
+
+	if (end - w < 8)
+		return vd_chunk(w, n, 0);
+	x = vd_load8(w);
+	return n < 8 ? x & ((UINT64_C(1) << (8 * n)) - 1) : x;
+}
+
+/* Hash the ASCII word w[0..n) (no byte >= 0x80, n <= the longest key)
+ * as vd_hash would hash its lowercase form, lowercasing eight bytes at a
+ * time; its first two chunks go to r. */
+static void hash_ascii(const unsigned char *w, size_t n, const unsigned char *end, vd_wkey *r)
+{
+	uint64_t h = VD_HASH_SEED, c[2] = { 0, 0 };
+
+	for (size_t i = 0; i * 8 < n; i++) {
+		size_t rest = n - i * 8;
+		uint64_t x = sw_load(w + i * 8, end, rest < 8 ? rest : 8);
+		x |= sw_upper(x) >> 2; /* 'A'..'Z' + 0x20 */
+		if (i < 2)
+			c[i] = x;
+		h = vd_hash_step(h, x);
+	}
+	r->h = vd_hash_end(h, n);
+	r->c0 = c[0];
+	r->c1 = c[1];
+}
+
+/* The entry of the ASCII word w[0..n) with key k (hash_ascii), or the
+ * sentinel ent[0]. The table is at most a quarter full, so a word of up to
+ * VD_INLINE_KEY bytes is nearly always decided by its first two slots:
+ * both are read, and their entries (the sentinel for an empty one)
+ * compared, without a branch on the outcome; vd_find does the rest (a
+ * longer word, or two other words in those slots). */
+static inline const vd_entry *lookup(const hs_vader *v, const vd_wkey *k, size_t n,
+                                     const unsigned char *w)
+{
+	const vd_entry *ent = v->ent, *e;
+	uint32_t mask = (uint32_t)v->mask;
+	uint32_t at = (uint32_t)k->h & mask;
+	uint32_t s1 = v->slot[at], s2 = v->slot[(at + 1) & mask];
+	const vd_entry *e1 = &ent[s1 & mask], *e2 = &ent[s2 & mask];
+	uint32_t m1 = (e1->key_len == n) & (e1->k[0] == k->c0) & (e1->k[1] == k->c1);
+	uint32_t m2 = (e2->key_len == n) & (e2->k[0] == k->c0) & (e2->k[1] == k->c1);
+
+	if ((n > VD_INLINE_KEY) | (!(m1 | m2) & (s1 != 0) & (s2 != 0))) {
+		e = vd_find(v, k->h, n, k->c0, k->c1, w + VD_INLINE_KEY, lowtab);
+		return e ? e : &ent[0];
+	}
+	/* the matching entry, else the sentinel, without a branch */
+	return &ent[((s1 & mask) & (0u - m1)) | ((s2 & mask) & (0u - (m2 & ~m1)))];
+}
+
+/* Do the n_req lookups queued by words() in s->req, which has prefetched
+ * the first slot of each: first prefetch the entries those slots point to,
+ * then look each word up and fill its token. The cache misses of different
+ * words overlap instead of each lookup waiting for two in a row.
+ * *first_but: lowered to the index of a "but" found. */
+static void resolve(const hs_vader *v, hs_vader_scratch *s, const unsigned char *t,
+                    size_t n_req, size_t *first_but)
+{
+	/* locals: the stores into tokens (uint8_t) could alias anything */
+	const vd_req *rq = s->req;
+	vd_tok *tok = s->tok;
+	const uint32_t *slot = v->slot;
+	const vd_entry *ent = v->ent;
+	uint32_t mask = (uint32_t)v->mask;
+	size_t but = *first_but;
+
+	for (size_t i = 0; i < n_req; i++) {
+		uint32_t at = (uint32_t)rq[i].key.h & mask;
+		__builtin_prefetch(&ent[slot[at] & mask]);
+		__builtin_prefetch(&ent[slot[(at + 1) & mask] & mask]);
+	}
+	for (size_t i = 0; i < n_req; i++) {
+		const vd_req *r = &rq[i];
+		const vd_entry *e = lookup(v, &r->key, r->len, t + r->off);
+		uint8_t f = tok[r->tok].flags | e->flags;
+
+		if (r->apos && !(f & VD_NEGATE) && has_nt((const char *)t + r->off, r->len))
+			f |= VD_NEGATE;
+		tok[r->tok].flags = f;
+		tok[r->tok].valence = e->valence;
+		tok[r->tok].word = e->word;
+		if (e->word == VW_BUT && r->tok < but)
+			but = r->tok;
+	}
+	*first_but = but;
+}
+
+/* The fast path of words(), eight bytes at a time: the piece at t + p
+ * (p < len, t[p] not whitespace), if it is made of ASCII letters only, or
+ * of more than two ASCII letters then ASCII punctuation, up to whitespace
+ * or the end of the text. Then sets *pe to the end of the piece, *n to the
+ * length of its letters (the word: trailing punctuation is stripped),
+ * *upper to whether it is upper case, adds its '!' and '?' to *excl and
+ * *ques, sets r's chunks and hash as hash_ascii would (but for
+ * vd_hash_end, which needs the length) and returns true. Anything else
+ * (digits, leading or inner punctuation, controls, non-ASCII, at most two
+ * letters then punctuation) is left to the general path: returns false,
+ * having changed nothing but *r. */
+static inline bool letters_piece(const unsigned char *t, size_t len, size_t p, size_t *pe,
+                                 size_t *n, bool *upper, size_t *excl, size_t *ques,
+                                 vd_wkey *r)
+{
+	const unsigned char *end = t + len;
+	size_t start = p, wend;
+	uint64_t h = VD_HASH_SEED, c0 = 0, c1 = 0, up_any = 0, lo_any = 0, marks = 0, mw = 0;
+
+	for (size_t i = 0;; i++) {
+		size_t rest = len - p;
+		uint64_t x = sw_load(t + p, end, rest < 8 ? rest : 8);
+		/* lanes inside the text (rest is 0 after a word of 8k letters
+		 * that ends the text) */
+		uint64_t valid = rest < 8 ? ~(UINT64_MAX << (8 * rest)) & SW_HIGH : SW_HIGH;
+		uint64_t hib = x & SW_HIGH, y = x & ~SW_HIGH, yl = y | (SW_ONES * 0x20);
+		/* candidates for the end: bytes <= ' ', >= 0x80, past the end */
+		uint64_t stop = (~sw_ge(y, ' ' + 1) | hib | ~valid) & SW_HIGH;
+		uint64_t in = ((stop & (0 - stop)) - 1) & SW_HIGH; /* lanes before it */
+		/* letters: their lowercase (bit 5 set) is 'a'..'z'; bit 5 tells
+		 * lowercase from upper case */
+		uint64_t letter = sw_ge(yl, 'a') & ~sw_ge(yl, 'z' + 1) & in;
+		uint64_t lo = (y << 2) & letter, up = letter & ~lo;
+		uint64_t word = in;
+
+		if (letter != in) {
+			/* letters, then only punctuation to the end of the piece */
+			uint64_t other = in & ~letter;
+			uint64_t before = ((other & (0 - other)) - 1) & SW_HIGH;
+			uint64_t digit = sw_ge(y, '0') & ~sw_ge(y, '9' + 1);
+			uint64_t punct = sw_ge(y, '!') & ~sw_ge(y, 0x7F) & ~digit;
+			if (!stop || (letter & ~before) || (other & ~punct))
+				return false;
+			word = in & before;
+			mw = other;
+			marks = x;
+		}
+		up_any |= up;
+		lo_any |= lo;
+		x = (x | (up >> 2)) & ((word >> 7) * 0xFF); /* lowercase, cut */
+		if (i == 0)
+			c0 = x;
+		else if (i == 1)
+			c1 = x;
+		if (word)
+			h = vd_hash_step(h, x);
+		if (!stop) {
+			p += 8;
+			continue;
+		}
+		wend = p + ((size_t)__builtin_ctzll(mw ? mw : stop) >> 3);
+		p += (size_t)__builtin_ctzll(stop) >> 3;
+		if (p < len && !(cls[t[p]] & CL_WS) && !(t[p] >= 0x80 && vd_uni_space(t + p, len - p)))
+			return false;
+		break;
+	}
+	if (mw) {
+		if (wend - start <= 2)
+			return false;
+		*excl += sw_count(sw_eq(marks, '!') & mw);
+		*ques += sw_count(sw_eq(marks, '?') & mw);
+	}
+	*pe = p;
+	*n = wend - start;
+	*upper = up_any && !lo_any;
+	r->c0 = c0;
+	r->c1 = c1;
+	r->h = h;
+	return true;
+}
+
 /* Cut text into words (into s->tok), classify them, count '!' and '?'.
- * The common case, a word of ASCII bytes that keeps more than two
- * characters after stripping, is hashed (lowercase) in the same pass that
- * finds its end (the hash of the word without its trailing punctuation is
- * the one taken after its last other byte) and compared with the key
- * byte by byte through the lowercase table. Anything else
- * (non-ASCII bytes, short words) is cut again by the general rules and
- * classified by classify(). -1 on out of memory. */
+ * A piece (run of non-whitespace) of ASCII letters, maybe followed by
+ * punctuation, the common case, is cut, lowercased and hashed eight bytes
+ * at a time (letters_piece). Another ASCII piece is cut byte by byte with
+ * the class table, stripped, then hashed (hash_ascii). Both queue their
+ * lookup (vd_req), prefetching its first slot, for resolve() to do at the
+ * end. A piece with a byte >= 0x80 is cut again by the general rules and
+ * classified at once by classify(). -1 on out of memory. */
 static int words(const hs_vader *v, hs_vader_scratch *s, const unsigned char *t, size_t len,
                  vd_text *x)
 {
+	const unsigned char *end = t + len;
 	size_t cap = v->max_key;
-	size_t p = 0, excl = 0, ques = 0;
+	size_t p = 0, excl = 0, ques = 0, n_req = 0;
+	/* locals: the stores into tokens (uint8_t) could alias anything */
+	size_t n_tok = 0, n_upper = 0, but = SIZE_MAX;
+	vd_tok *tok = s->tok;
+	vd_req *req = s->req;
 
-	memset(x, 0, sizeof(*x));
-	x->but = SIZE_MAX;
 	while (p < len) {
 		unsigned char c = t[p];
-		size_t ts, ws, n = 0, n_word = 0;
-		uint32_t h = VD_HASH_INIT, h_word = VD_HASH_INIT;
+		size_t ts;
 		uint8_t seen = 0;
-		bool hi = false, apos = false;
+		size_t n;
+		bool hi = false, upper;
 		vd_tok *tk;
+		vd_req *r;
 
 		if (cls[c] & CL_WS) {
 			p++;
@@ -573,66 +769,107 @@ static int words(const hs_vader *v, hs_vader_scratch *s, const unsigned char *t,
 				continue;
 			}
 		}
-		if (x->n_tok == s->tok_cap &&
-		    grow((void **)&s->tok, &s->tok_cap, x->n_tok + 1, sizeof(*s->tok)))
-			return -1;
-		tk = &s->tok[x->n_tok];
+		if (n_tok == s->tok_cap) {
+			if (grow((void **)&s->tok, &s->tok_cap, n_tok + 1, sizeof(*s->tok)))
+				return -1;
+			tok = s->tok;
+		}
+		if (n_req == VD_BATCH) {
+			resolve(v, s, t, n_req, &but);
+			n_req = 0;
+		}
+		tk = &tok[n_tok];
+		r = &req[n_req];
 
 		ts = p;
-		for (; p < len && (cls[t[p]] & CL_PUNCT); p++) {
-			excl += t[p] == '!';
-			ques += t[p] == '?';
-		}
-		ws = p;
-		while (p < len) {
-			uint8_t k;
-			c = t[p];
-			k = cls[c];
-			if (k & (CL_WS | CL_HI)) {
-				if (k & CL_WS)
-					break;
-				if (vd_uni_space(t + p, len - p))
-					break;
-				hi = true;
-				p++;
-				continue;
+		if (letters_piece(t, len, ts, &p, &n, &upper, &excl, &ques, &r->key)) {
+			tk->flags = upper ? VT_UPPER : 0;
+			tk->valence = 0.0;
+			tk->word = VW_NONE;
+			if (n <= cap) {
+				r->key.h = vd_hash_end(r->key.h, n);
+				r->off = ts;
+				r->len = (uint32_t)n;
+				r->tok = (uint32_t)n_tok;
+				r->apos = false;
+				__builtin_prefetch(&v->slot[r->key.h & v->mask]);
+				n_req++;
 			}
+			if (p < len && t[p] == ' ')
+				p++; /* the usual separator: skip it here */
+			goto counted;
+		}
+		while (p < len) {
+			uint8_t k = cls[t[p]];
+			if (k & (CL_WS | CL_HI))
+				break;
+			seen |= k;
 			p++;
-			if (k & CL_PUNCT) {
+		}
+		if (seen & CL_MARK) {
+			for (size_t i = ts; i < p; i++) {
+				excl += t[i] == '!';
+				ques += t[i] == '?';
+			}
+		}
+		if (p < len && t[p] >= 0x80 && !vd_uni_space(t + p, len - p)) {
+			/* not ASCII: the rest of the piece */
+			hi = true;
+			while (p < len) {
+				c = t[p];
+				if (cls[c] & CL_WS)
+					break;
+				if (c >= 0x80) {
+					size_t cl;
+					if (vd_uni_space(t + p, len - p))
+						break;
+					vd_utf8(t + p, len - p, &cl);
+					p += cl;
+					continue;
+				}
 				excl += c == '!';
 				ques += c == '?';
-				apos |= c == '\'';
-			}
-			seen |= k;
-			h = vd_hash_byte(h, lowtab[c]);
-			n++;
-			if (!(k & CL_PUNCT)) {
-				h_word = h;
-				n_word = n;
+				p++;
 			}
 		}
 
-		if (!hi && n_word > 2) {
-			const vd_entry *e =
-				n_word <= cap ? vd_find_ascii(v, t + ws, n_word, h_word) : NULL;
+		if (!hi) {
+			/* ASCII: one byte per character; the piece without its
+			 * leading and trailing punctuation if that keeps more than
+			 * two, else the whole piece */
+			size_t ws = ts, n_word = p - ts;
+			if (seen & CL_PUNCT) {
+				size_t first = ts, last = p;
+				while (first < last && (cls[t[first]] & CL_PUNCT))
+					first++;
+				while (last > first && (cls[t[last - 1]] & CL_PUNCT))
+					last--;
+				if (last - first > 2) {
+					ws = first;
+					n_word = last - first;
+				}
+			}
 			tk->flags = (seen & (CL_UPPER | CL_LOWER)) == CL_UPPER ? VT_UPPER : 0;
 			tk->valence = 0.0;
 			tk->word = VW_NONE;
-			if (e) {
-				tk->flags |= e->flags;
-				tk->word = e->word;
-				tk->valence = e->valence;
-			}
-			if (apos && !(tk->flags & VD_NEGATE) && has_nt((const char *)t + ws, n_word))
+			if (n_word <= cap) {
+				hash_ascii(t + ws, n_word, end, &r->key);
+				r->off = ws;
+				r->len = (uint32_t)n_word;
+				r->tok = (uint32_t)n_tok;
+				r->apos = (seen & CL_APOS) != 0;
+				__builtin_prefetch(&v->slot[r->key.h & v->mask]);
+				n_req++;
+			} else if ((seen & CL_APOS) && has_nt((const char *)t + ws, n_word)) {
 				tk->flags |= VD_NEGATE;
+			}
 		} else {
 			/* strip punctuation unless that leaves <= 2 characters */
-			size_t ps = ts, pe = p, we = p;
+			size_t ps = ts, pe = p, ws = ts, we = p;
 			while (ps < pe && (cls[t[ps]] & CL_PUNCT))
 				ps++;
 			while (pe > ps && (cls[t[pe - 1]] & CL_PUNCT))
 				pe--;
-			ws = ts;
 			if (pe - ps > 2) {
 				size_t chars = 0;
 				for (size_t i = ps; i < pe && chars <= 2; chars++) {
@@ -647,12 +884,17 @@ static int words(const hs_vader *v, hs_vader_scratch *s, const unsigned char *t,
 			}
 			classify(v, t + ws, we - ws, hi, tk);
 		}
+	counted:
 		if (tk->flags & VT_UPPER)
-			x->n_upper++;
-		if (tk->word == VW_BUT && x->but == SIZE_MAX)
-			x->but = x->n_tok;
-		x->n_tok++;
+			n_upper++;
+		if (tk->word == VW_BUT && but == SIZE_MAX)
+			but = n_tok;
+		n_tok++;
 	}
+	resolve(v, s, t, n_req, &but);
+	x->n_tok = n_tok;
+	x->n_upper = n_upper;
+	x->but = but;
 	x->excl = excl;
 	x->ques = ques;
 	return 0;
@@ -802,7 +1044,10 @@ static double idioms_rule(double v, const vd_tok *t, size_t n, size_t i)
 	return v;
 }
 
-static double valence_of(const vd_tok *t, size_t n, size_t i, bool cap_diff)
+/* Out of line: hs_vader_score calls it only for the few words a rule may
+ * apply to, and inlined it only crowds the main loop. */
+__attribute__((noinline)) static double valence_of(const vd_tok *t, size_t n, size_t i,
+                                                 bool cap_diff)
 {
 	const vd_tok *w = &t[i];
 	double v;
@@ -974,16 +1219,32 @@ int hs_vader_but_weigh(hs_vader_scratch *s, double *sent, size_t n, size_t bi)
 
 /* ---- steps 6 and 7 ------------------------------------------------------------------------- */
 
+/* x if c, else +0.0, without a branch. */
+static inline double keep_if(double x, bool c)
+{
+	uint64_t u;
+
+	memcpy(&u, &x, sizeof(u));
+	u &= 0 - (uint64_t)c;
+	memcpy(&x, &u, sizeof(x));
+	return x;
+}
+
 /* Python's round(x, nd) for 0 <= nd <= 4 and |x| <= 1e4: the exact binary
  * value of x rounded half-even to nd decimals, as the nearest double. */
-double hs_vader_py_round(double x, int nd)
+static inline double py_round(double x, int nd)
 {
 	static const double p10[] = { 1.0, 10.0, 100.0, 1000.0, 10000.0 };
 	double m = p10[nd];
 	double y = x * m; /* rounded; the exact product is y + e */
-	double f = floor(y);
-	double frac = y - f; /* exact */
-	double r;
+	/* floor(y), exactly: |y| <= 1e8 fits an int64 (a zero result may have
+	 * the wrong sign; it is replaced below) */
+	double f = (double)(int64_t)y;
+	double frac, r;
+
+	if (f > y)
+		f -= 1.0;
+	frac = y - f; /* exact */
 
 	if (fabs(frac - 0.5) > 1e-6) {
 		r = frac < 0.5 ? f : f + 1.0;
@@ -1002,6 +1263,11 @@ double hs_vader_py_round(double x, int nd)
 	return r == 0.0 ? copysign(0.0, x) : r;
 }
 
+double hs_vader_py_round(double x, int nd)
+{
+	return py_round(x, nd);
+}
+
 int hs_vader_score(const hs_vader *v, hs_vader_scratch *s, const char *text, size_t len,
                    hs_sentiment *out)
 {
@@ -1009,6 +1275,9 @@ int hs_vader_score(const hs_vader *v, hs_vader_scratch *s, const char *text, siz
 	vd_text x;
 	double sum = 0.0, punct, ep, qm, compound, pos_sum = 0.0, neg_sum = 0.0, total;
 	size_t neu_count = 0, blen = len;
+	const vd_tok *tok;
+	double *sent;
+	unsigned special = 0, outside = 0; /* of the last three words */
 	bool cap_diff;
 	int rc = HS_VADER_ERROR;
 
@@ -1040,21 +1309,53 @@ int hs_vader_score(const hs_vader *v, hs_vader_scratch *s, const char *text, siz
 		goto done;
 
 	cap_diff = x.n_upper > 0 && x.n_upper < x.n_tok;
-	for (size_t i = 0; i < x.n_tok; i++)
-		s->sent[i] = valence_of(s->tok, x.n_tok, i, cap_diff);
-	if (x.but != SIZE_MAX && hs_vader_but_weigh(s, s->sent, x.n_tok, x.but))
+	tok = s->tok;
+	sent = s->sent;
+	for (size_t i = 0; i < x.n_tok; i++) {
+		const vd_tok *w = &tok[i];
+		uint8_t f = w->flags;
+		double sv = 0.0; /* what valence_of gives a word out of the lexicon,
+		                  * a booster or a dampener */
+
+		if ((f & (VD_LEX | VD_BOOST | VD_DAMP)) == VD_LEX) {
+			if (!special && w->word == VW_NONE) {
+				/* valence_of when no rule can apply: none of the
+				 * three words before is a booster, dampener or
+				 * negation or has a name; each of them not in the
+				 * lexicon still adds its booster scalar, 0.0 */
+				sv = w->valence;
+				if ((f & VT_UPPER) && cap_diff) {
+					if (sv > 0)
+						sv += C_INCR;
+					else
+						sv -= C_INCR;
+				}
+				if (outside)
+					sv = sv + 0.0;
+			} else {
+				sv = valence_of(tok, x.n_tok, i, cap_diff);
+			}
+		}
+		sent[i] = sv;
+		/* bit k - 1: word i + 1 - k is special, respectively out of the
+		 * lexicon, for the next word */
+		special = ((special << 1) |
+		           ((f & (VD_BOOST | VD_DAMP | VD_NEGATE)) || w->word != VW_NONE)) & 7;
+		outside = ((outside << 1) | !(f & VD_LEX)) & 7;
+	}
+	if (x.but != SIZE_MAX && hs_vader_but_weigh(s, sent, x.n_tok, x.but))
 		goto done;
 
-	/* one pass, each sum in the reference's order */
+	/* one pass, each sum in the reference's order. Without branches:
+	 * adding +0.0 instead of nothing changes neither pos_sum nor neg_sum
+	 * (they start at +0.0 and only ever get positive, respectively
+	 * negative, terms). */
 	for (size_t i = 0; i < x.n_tok; i++) {
-		double sv = s->sent[i];
+		double sv = sent[i];
 		sum += sv;
-		if (sv > 0)
-			pos_sum += sv + 1;
-		if (sv < 0)
-			neg_sum += sv - 1;
-		if (sv == 0)
-			neu_count++;
+		pos_sum += keep_if(sv + 1, sv > 0);
+		neg_sum += keep_if(sv - 1, sv < 0);
+		neu_count += sv == 0;
 	}
 	ep = (double)(x.excl > 4 ? 4 : x.excl) * 0.292;
 	qm = 0.0;
@@ -1077,10 +1378,10 @@ int hs_vader_score(const hs_vader *v, hs_vader_scratch *s, const char *text, siz
 		neg_sum -= punct;
 	total = pos_sum + fabs(neg_sum) + (double)neu_count;
 
-	out->neg = hs_vader_py_round(fabs(neg_sum / total), 3);
-	out->neu = hs_vader_py_round(fabs((double)neu_count / total), 3);
-	out->pos = hs_vader_py_round(fabs(pos_sum / total), 3);
-	out->compound = hs_vader_py_round(compound, 4);
+	out->neg = py_round(fabs(neg_sum / total), 3);
+	out->neu = py_round(fabs((double)neu_count / total), 3);
+	out->pos = py_round(fabs(pos_sum / total), 3);
+	out->compound = py_round(compound, 4);
 	rc = HS_VADER_OK;
 done:
 	return rc;

@@ -52,10 +52,11 @@
  * concurrent with scoring on the same hs_vader. No global mutable state.
  *
  * Speed: one pass to cut words (with an emoji pass first only if the text
- * has a non-ASCII byte), one hash lookup per word, one pass to score; no
- * allocation per post once the scratch buffers are big enough (after a
- * post over 256 KiB they are released at the next smaller post). See
- * tests/bench/bench_vader.c.
+ * has a non-ASCII byte; ASCII words eight bytes at a time), one hash lookup
+ * per word (batched after the cut so that their cache misses overlap), one
+ * pass to score; no allocation per post once the scratch buffers are big
+ * enough (after a post over 256 KiB they are released at the next smaller
+ * post). See tests/bench/bench_vader.c.
  */
 #ifndef HS_VADER_H
 #define HS_VADER_H

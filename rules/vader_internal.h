@@ -6,8 +6,15 @@
  * fixed words of the rules, some of which are in the lexicon as well:
  * boosters and dampeners (VD_BOOST, VD_DAMP), negations (VD_NEGATE) and
  * the words the rules compare by name ("no", "but", "least", the words of
- * the idioms ...: a vd_word id). The scorer lowercases a word, hashes it
+ * the idioms ...: a vd_word id). The scorer hashes a word's lowercase form
  * and finds everything it needs about it with one probe sequence.
+ *
+ * The hash and the key comparison work on the key as 64-bit chunks (bytes
+ * 8i..8i+7, little-endian, zero-padded after the end; vd_chunk), so that
+ * the scorer can lowercase, hash and compare an ASCII word eight bytes at
+ * a time straight from the text. An entry is 32 bytes (aligned: one cache
+ * line per probe) and carries the first two chunks of its key; the whole
+ * key is also kept in hs_vader.keys for longer ones.
  *
  * Emoji: a second table maps one code point to its description.
  *
@@ -44,31 +51,27 @@ enum vd_word {
 /* Longest lexicon token, in bytes (the scorer lowercases words into a
  * buffer of this size). */
 #define VD_MAX_KEY 255
-/* Keys up to this length are kept in the entry itself (one cache line
- * less per lookup); longer ones in hs_vader.keys. */
-#define VD_INLINE_KEY 12
+/* The first VD_INLINE_KEY bytes of a key are kept in the entry itself, as
+ * two chunks (the common words are compared without touching keys). */
+#define VD_INLINE_KEY 16
 
 typedef struct vd_entry {
+	uint64_t k[2];    /* chunks 0 and 1 of the key (zero past its end) */
 	double valence;   /* lexicon valence (VD_LEX) */
+	uint32_t off;     /* the whole key is at keys + off */
 	uint16_t key_len;
 	uint8_t flags;
 	uint8_t word;     /* enum vd_word */
-	union {
-		char bytes[VD_INLINE_KEY]; /* key_len <= VD_INLINE_KEY */
-		uint32_t off;              /* else: the key is at keys + off */
-	} key;
 } vd_entry;
 
-static inline const char *vd_key(const char *keys, const vd_entry *e)
-{
-	return e->key_len <= VD_INLINE_KEY ? e->key.bytes : keys + e->key.off;
-}
-
-/* A table slot is one uint32: 0 = empty, else (tag << idx_bits) | (entry
- * index + 1), where the table has 2^idx_bits slots (more than twice the
- * entries, so the index fits) and tag is the rest of the key's hash above
- * the bits that chose the slot: most misses are decided without touching
- * an entry, and the slots of the full English lexicon take 64 KiB. */
+/* A table slot is one uint32: 0 = empty, else (tag << idx_bits) | entry
+ * index (from 1: ent[0] is a sentinel that matches no word, so that an
+ * empty slot can be read as an entry too), where the table has 2^idx_bits
+ * slots (at least four times the entries: a word is almost always in its
+ * first or second slot, or absent from both: vader.c's lookup()) and
+ * tag is 32 - idx_bits bits from the top half of the key's hash (the slot
+ * is chosen by its low bits): vd_find decides most misses without touching
+ * an entry. The slots of the full English lexicon take 128 KiB. */
 typedef uint32_t vd_slot;
 
 typedef struct vd_emoji_slot {
@@ -78,8 +81,8 @@ typedef struct vd_emoji_slot {
 } vd_emoji_slot;
 
 struct hs_vader {
-	vd_entry *ent;
-	size_t n_ent;       /* entries in use */
+	vd_entry *ent;      /* 32-byte aligned; ent[0] is the sentinel */
+	size_t n_ent;       /* entries in use: ent[1..n_ent] */
 	size_t n_lex;       /* of which in the lexicon */
 	vd_slot *slot;
 	size_t mask;        /* slots - 1 */
@@ -95,45 +98,92 @@ struct hs_vader {
 	char *desc;         /* every description, back to back */
 };
 
-/* 32-bit FNV-1a over the key bytes, then vd_hash_mix once (FNV's low
- * bits, which pick the slot, are its weakest). */
-#define VD_HASH_INIT UINT32_C(2166136261)
-static inline uint32_t vd_hash_byte(uint32_t h, unsigned char c)
+/* 64-bit little-endian load of 8 bytes at p. */
+static inline uint64_t vd_load8(const unsigned char *p)
 {
-	return (h ^ c) * UINT32_C(16777619);
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
 }
 
-static inline uint32_t vd_hash_mix(uint32_t h)
+/* Chunk i of the key p[0..len): bytes 8i.. (at most 8, at most up to len),
+ * little-endian, zero-padded. */
+static inline uint64_t vd_chunk(const unsigned char *p, size_t len, size_t i)
 {
-	h ^= h >> 16;
-	h *= UINT32_C(0x85ebca6b);
-	h ^= h >> 13;
+	unsigned char b[8] = { 0 };
+
+	if (8 * i >= len)
+		return 0;
+	memcpy(b, p + 8 * i, len - 8 * i < 8 ? len - 8 * i : 8);
+	return vd_load8(b);
+}
+
+/* The hash of a key of len bytes: VD_HASH_SEED, then vd_hash_step with
+ * each of its chunks in order (ceil(len / 8) of them), then vd_hash_end
+ * with len (last, so that a word can be hashed before its end is known).
+ * The slot is picked by the low bits of the result, the tag kept in the
+ * slot comes from the high 32. */
+#define VD_HASH_K UINT64_C(0x9E3779B97F4A7C15)
+#define VD_HASH_SEED UINT64_C(0x243F6A8885A308D3)
+
+static inline uint64_t vd_hash_step(uint64_t h, uint64_t chunk)
+{
+	return (h ^ chunk) * VD_HASH_K;
+}
+
+static inline uint64_t vd_hash_end(uint64_t h, size_t len)
+{
+	h += (uint64_t)len * UINT64_C(0xC2B2AE3D27D4EB4F);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
 	return h;
 }
 
-/* The entry with exactly these key bytes, or NULL. h: the FNV-1a
- * accumulator of the key (before vd_hash_mix). */
-static inline const vd_entry *vd_find(const hs_vader *v, const char *key, size_t len,
-                                      uint32_t h)
+static inline uint64_t vd_hash(const unsigned char *key, size_t len)
 {
-	size_t i;
-	uint32_t tag;
+	uint64_t h = VD_HASH_SEED;
 
-	h = vd_hash_mix(h);
-	i = h & v->mask;
-	tag = h >> v->idx_bits;
+	for (size_t i = 0; i * 8 < len; i++)
+		h = vd_hash_step(h, vd_chunk(key, len, i));
+	return vd_hash_end(h, len);
+}
+
+/* The entry whose key is a word of len bytes with hash h (vd_hash) and
+ * chunks 0 and 1 c0, c1 (vd_chunk), or NULL. If len > VD_INLINE_KEY, rest
+ * holds the word's bytes from VD_INLINE_KEY on, compared through lower (a
+ * 256-byte table applied to each byte of rest first; NULL: as they are). */
+static inline const vd_entry *vd_find(const hs_vader *v, uint64_t h, size_t len, uint64_t c0,
+                                      uint64_t c1, const unsigned char *rest,
+                                      const unsigned char *lower)
+{
+	size_t i = (size_t)h & v->mask;
+	uint32_t tag = (uint32_t)(h >> 32) >> v->idx_bits;
+
 	for (;;) {
 		uint32_t sl = v->slot[i];
 		if (!sl)
 			return NULL;
 		if ((sl >> v->idx_bits) == tag) {
-			const vd_entry *e = &v->ent[(sl & v->mask) - 1];
-			if (e->key_len == len) {
-				const char *k = vd_key(v->keys, e);
-				size_t j = 0;
-				while (j < len && k[j] == key[j])
-					j++;
-				if (j == len)
+			const vd_entry *e = &v->ent[sl & v->mask];
+			if (e->key_len == len && e->k[0] == c0 && e->k[1] == c1) {
+				const unsigned char *k;
+				size_t j = 0, n;
+				if (len <= VD_INLINE_KEY)
+					return e;
+				n = len - VD_INLINE_KEY;
+				k = (const unsigned char *)v->keys + e->off + VD_INLINE_KEY;
+				if (lower)
+					while (j < n && k[j] == lower[rest[j]])
+						j++;
+				else
+					while (j < n && k[j] == rest[j])
+						j++;
+				if (j == n)
 					return e;
 			}
 		}

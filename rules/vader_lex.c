@@ -4,9 +4,10 @@
  * Both files are read whole, then checked and parsed line by line in one
  * pass; a line with an error is reported and skipped, the others are still
  * read so that every error is reported at once. The tables are sized from
- * the number of lines before parsing (at most half full), so parsing never
- * reallocates: the keys and descriptions are copied into one buffer each,
- * no bigger than the file.
+ * the number of lines before parsing (the word table at most a quarter
+ * full, the emoji table half), so parsing never reallocates: the keys and
+ * descriptions are copied into one buffer each, no bigger than the file
+ * (plus the fixed words).
  *
  * The fixed words of the rules (boosters, dampeners, negations and the
  * words compared by name, listed below as the reference defines them) are
@@ -77,6 +78,8 @@ static const struct {
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+_Static_assert(sizeof(vd_entry) == 32, "vd_entry is meant to be half a cache line");
 
 /* ---- small helpers ---------------------------------------------------------------- */
 
@@ -203,35 +206,31 @@ typedef struct builder {
 static vd_entry *word_put(builder *b, const char *key, size_t len)
 {
 	hs_vader *v = b->v;
-	uint32_t h = VD_HASH_INIT, tag;
+	const unsigned char *u = (const unsigned char *)key;
+	uint64_t h = vd_hash(u, len);
+	uint32_t tag = (uint32_t)(h >> 32) >> v->idx_bits;
 	size_t i;
 
-	for (size_t k = 0; k < len; k++)
-		h = vd_hash_byte(h, (unsigned char)key[k]);
-	h = vd_hash_mix(h);
-	tag = h >> v->idx_bits;
-	for (i = h & v->mask;; i = (i + 1) & v->mask) {
+	for (i = (size_t)h & v->mask;; i = (i + 1) & v->mask) {
 		uint32_t sl = v->slot[i];
 		if (!sl)
 			break;
 		if ((sl >> v->idx_bits) == tag) {
-			vd_entry *e = &v->ent[(sl & v->mask) - 1];
-			if (e->key_len == len && memcmp(vd_key(v->keys, e), key, len) == 0)
+			vd_entry *e = &v->ent[sl & v->mask];
+			if (e->key_len == len && memcmp(v->keys + e->off, key, len) == 0)
 				return e;
 		}
 	}
 	if (v->n_ent >= b->ent_cap || b->keys_cap - b->keys_len < len)
 		return NULL;
-	vd_entry *e = &v->ent[v->n_ent];
+	vd_entry *e = &v->ent[v->n_ent + 1];
 	memset(e, 0, sizeof(*e));
 	e->key_len = (uint16_t)len;
-	if (len <= VD_INLINE_KEY) {
-		memcpy(e->key.bytes, key, len);
-	} else {
-		memcpy(v->keys + b->keys_len, key, len);
-		e->key.off = (uint32_t)b->keys_len;
-		b->keys_len += len;
-	}
+	e->k[0] = vd_chunk(u, len, 0);
+	e->k[1] = vd_chunk(u, len, 1);
+	memcpy(v->keys + b->keys_len, key, len);
+	e->off = (uint32_t)b->keys_len;
+	b->keys_len += len;
 	if (len > v->max_key)
 		v->max_key = len;
 	v->n_ent++;
@@ -465,14 +464,18 @@ static int load_words(hs_vader *v, const char *lex, size_t lex_len, const char *
 
 	b.ent_cap = count_lines(lex, lex_len) + fixed;
 	b.keys_cap = lex_len + fixed_bytes;
-	v->mask = pow2_at_least(b.ent_cap * 2 + 2) - 1;
+	v->mask = pow2_at_least(b.ent_cap * 4 + 4) - 1;
 	while (((size_t)1 << v->idx_bits) <= v->mask)
 		v->idx_bits++;
-	v->ent = malloc(b.ent_cap * sizeof(*v->ent));
+	/* 32-byte entries on 32-byte boundaries: one cache line each; entry 0
+	 * is the one empty slots point to, matching no word */
+	v->ent = aligned_alloc(32, (b.ent_cap + 1) * sizeof(*v->ent));
 	v->slot = calloc(v->mask + 1, sizeof(*v->slot));
 	v->keys = malloc(b.keys_cap ? b.keys_cap : 1);
 	if (!v->ent || !v->slot || !v->keys)
 		goto oom;
+	memset(&v->ent[0], 0, sizeof(v->ent[0]));
+	v->ent[0].key_len = UINT16_MAX;
 
 	bad = for_each_line(lex, lex_len, lex_line, &c);
 	if (c.oom)
