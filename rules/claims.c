@@ -6,9 +6,11 @@
  * reallocated, never a slot). Two structures lead to slots:
  *   - the id table: open addressing (linear probing, backward-shift
  *     deletion) from id to slot, at least twice the slots array;
- *   - the update order (LRU): a doubly-linked list through the claims, by
- *     slot + 1 with 0 for "none", from lru_head (least recently updated)
- *     to lru_tail.
+ *   - the update order (LRU): a doubly-linked list by slot + 1 with 0 for
+ *     "none", from lru_head (least recently updated) to lru_tail; the
+ *     links are kept in their own array by slot (lru[]), not in the
+ *     claims, so that moving a claim does not touch its neighbours'
+ *     blocks.
  *
  * Representatives ("groups", cl_group: fingerprint, claim slot, sketch) live
  * in one array; group 0 is never used and free groups chain through their
@@ -108,7 +110,6 @@ typedef struct cl_claim {
 	int64_t last_us;
 	int64_t ring_head;            /* growth slot number of the newest slot */
 	uint32_t ring[CL_RING];
-	uint32_t lru_prev, lru_next;  /* slot + 1 */
 	uint32_t n_reps;
 	uint32_t rep0;                /* group of the first representative */
 	uint64_t fp0;                 /* its fingerprint */
@@ -120,6 +121,10 @@ typedef struct cl_claim {
 	uint32_t excerpt_len, excerpt_cap;
 	char excerpt[];               /* excerpt_cap + 1 bytes */
 } cl_claim;
+
+typedef struct cl_link {
+	uint32_t prev, next;          /* slot + 1, 0 = none */
+} cl_link;
 
 typedef struct cl_idslot {
 	uint64_t id;
@@ -155,6 +160,7 @@ struct hs_claims {
 	cl_idslot *ids;               /* open addressing, id 0 = empty */
 	uint32_t id_cap;              /* power of two, >= 2 x cap_slots */
 
+	cl_link *lru;                 /* update order, by slot (cap_slots) */
 	uint32_t lru_head, lru_tail;  /* slot + 1 */
 
 	cl_node *bands[CL_BANDS];     /* bucket heads, n_buckets each */
@@ -969,33 +975,32 @@ static void id_remove(hs_claims *c, uint64_t id)
 
 static void lru_unlink(hs_claims *c, uint32_t slot)
 {
-	cl_claim *cl = c->slots[slot];
+	cl_link *l = &c->lru[slot];
 
-	if (cl->lru_prev)
-		c->slots[cl->lru_prev - 1]->lru_next = cl->lru_next;
+	if (l->prev)
+		c->lru[l->prev - 1].next = l->next;
 	else
-		c->lru_head = cl->lru_next;
-	if (cl->lru_next)
-		c->slots[cl->lru_next - 1]->lru_prev = cl->lru_prev;
+		c->lru_head = l->next;
+	if (l->next)
+		c->lru[l->next - 1].prev = l->prev;
 	else
-		c->lru_tail = cl->lru_prev;
-	cl->lru_prev = cl->lru_next = 0;
+		c->lru_tail = l->prev;
+	l->prev = l->next = 0;
 }
 
 /* Insert slot after `after` (slot + 1; 0: at the head). */
 static void lru_insert_after(hs_claims *c, uint32_t slot, uint32_t after)
 {
-	cl_claim *cl = c->slots[slot];
-	uint32_t next = after ? c->slots[after - 1]->lru_next : c->lru_head;
+	uint32_t next = after ? c->lru[after - 1].next : c->lru_head;
 
-	cl->lru_prev = after;
-	cl->lru_next = next;
+	c->lru[slot].prev = after;
+	c->lru[slot].next = next;
 	if (after)
-		c->slots[after - 1]->lru_next = slot + 1;
+		c->lru[after - 1].next = slot + 1;
 	else
 		c->lru_head = slot + 1;
 	if (next)
-		c->slots[next - 1]->lru_prev = slot + 1;
+		c->lru[next - 1].prev = slot + 1;
 	else
 		c->lru_tail = slot + 1;
 }
@@ -1018,7 +1023,12 @@ static int slots_ensure(hs_claims *c)
 		if (!f)
 			return -1; /* slots is just larger than it needs to be */
 		c->free_slots = f;
-		c->mem += (ncap - c->cap_slots) * (sizeof(*c->slots) + sizeof(*c->free_slots));
+		f = realloc(c->lru, ncap * sizeof(*c->lru));
+		if (!f)
+			return -1; /* the same */
+		c->lru = f;
+		c->mem += (ncap - c->cap_slots) *
+		          (sizeof(*c->slots) + sizeof(*c->free_slots) + sizeof(*c->lru));
 		c->cap_slots = (uint32_t)ncap;
 	}
 	if ((size_t)c->id_cap < 2 * (size_t)c->cap_slots) {
@@ -1383,12 +1393,26 @@ fail:
 	return -1;
 }
 
+/* Besides the post's buckets: the id-table homes of the next two new
+ * claims (the add before this post's may take the first), and the blocks
+ * of the two least recently updated claims (the ones the next two
+ * creations evict; the first was the second at the call before, so
+ * reading its link costs no wait). */
 void hs_claims_prefetch(const hs_claims *c, const hs_simhash_sig *sig)
 {
 	const cl_node *probe[CL_BANDS << HS_CLAIMS_MAX_PROBE_BITS];
 
-	if (c && sig && sig->n_features >= c->p.min_words)
-		(void)probe_list(c, sig, probe);
+	if (!c || !sig || sig->n_features < c->p.min_words)
+		return;
+	(void)probe_list(c, sig, probe);
+	CL_PREFETCH(&c->ids[id_home(c, c->next_id)]);
+	CL_PREFETCH(&c->ids[id_home(c, c->next_id + 1)]);
+	if (c->live >= c->p.max_claims && c->lru_head) {
+		uint32_t next = c->lru[c->lru_head - 1].next;
+		CL_PREFETCH(c->slots[c->lru_head - 1]);
+		if (next)
+			CL_PREFETCH(c->slots[next - 1]);
+	}
 }
 
 int hs_claims_add(hs_claims *c, const hs_simhash_sig *sig, uint64_t post_id, const char *source,
@@ -1419,8 +1443,8 @@ int hs_claims_add(hs_claims *c, const hs_simhash_sig *sig, uint64_t post_id, con
 			CL_PREFETCH(bucket_of(c, b, cl_band(h->fp0, b)));
 		CL_PREFETCH(&c->groups[h->rep0]);
 		CL_PREFETCH(&c->ids[id_home(c, h->id)]);
-		if (h->lru_next)
-			CL_PREFETCH(c->slots[h->lru_next - 1]);
+		if (c->lru[c->lru_head - 1].next)
+			CL_PREFETCH(c->slots[c->lru[c->lru_head - 1].next - 1]);
 	}
 	return create(c, sig, post_id, source, author, time_us, terms, terms_len, out);
 }
@@ -1533,6 +1557,7 @@ void hs_claims_free(hs_claims *c)
 	free(c->pool.idx);
 	free(c->slots);
 	free(c->free_slots);
+	free(c->lru);
 	free(c->ids);
 	for (unsigned b = 0; b < CL_BANDS; b++)
 		free(c->bands[b]);
@@ -1959,7 +1984,7 @@ int hs_claims_restore(hs_claims *c, const void *rec, size_t len)
 	after = c->lru_tail;
 	for (unsigned i = 0; i < CL_RESTORE_WALK && after && c->slots[after - 1]->last_us > last_us;
 	     i++)
-		after = c->slots[after - 1]->lru_prev;
+		after = c->lru[after - 1].prev;
 	lru_insert_after(c, slot, after);
 	if (id >= c->next_id)
 		c->next_id = id + 1;
