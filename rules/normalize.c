@@ -27,12 +27,26 @@
  *              fold obfuscations as each word closes, join single letters,
  *              then write " w1 w2 ... " with repeats collapsed.
  *
- * All-ASCII fast paths (byte-for-byte the general path's output; the unit
- * test and the fuzz target compare them with hs_norm_run_general, see
- * normalize_internal.h): an all-ASCII text skips the fold stage's general
- * loop (one lowercasing pass writes the folded view and its maps), and when
- * the folded view is all ASCII (so plain is folded), terms is made by byte
- * passes (terms_*_ascii) with no code point decoding and no utf8proc call.
+ * Fast paths (byte-for-byte the general path's output; the unit test and
+ * the fuzz target compare them with hs_norm_run_general, see
+ * normalize_internal.h):
+ *   - all-ASCII text: the fold stage's general loop is skipped (one
+ *     lowercasing pass writes the folded view and its maps), and when the
+ *     folded view is all ASCII (so plain is folded), terms is made by byte
+ *     passes (terms_*_ascii) with no code point decoding and no utf8proc
+ *     call.
+ *   - Latin text (fold_views_latin): when every non-ASCII character is one
+ *     of U+0080..U+02FF or U+2000..U+20CF that folds and loses its accents
+ *     on its own into ASCII letters or non-ASCII separators (accented
+ *     letters, ß, œ, NBSP, « », ’ “ ” „, – —, …, €: latin_char), one pass
+ *     writes the folded and the plain view from a per-normaliser table of
+ *     their forms (no units, no recomposing), the maps follow from the
+ *     list of non-ASCII characters and masks, and terms is made by the
+ *     byte passes, which take a non-ASCII separator as one separator.
+ *   - hs_norm_run_views, for the common case of either (no obfuscation,
+ *     repeated letters or chains of single letters: terms_views): the
+ *     same views without maps; the maps are computed on demand from the
+ *     masks (ASCII) or the span lists (Latin) and a word table.
  *
  * Ownership: struct hs_norm owns every array below; nothing is shared and
  * nothing is allocated per run once the arrays are big enough.
@@ -101,6 +115,27 @@ typedef struct lcache {
 	int32_t cp[4];
 } lcache;
 
+/* The Latin path (fold_views_latin): the characters it takes (U+0080..
+ * U+02FF and U+2000..U+20CF, see latin_char), each with its folded and its
+ * plain form as UTF-8 (f[0..fl), p[0..pl)). Computed once per normaliser;
+ * state as in lcache. */
+#define FC_HI_FIRST 0x2000
+#define FC_HI_END 0x20D0
+#define FC_N ((LC_END - LC_FIRST) + (FC_HI_END - FC_HI_FIRST))
+#define FC_BYTES 12
+typedef struct fchar {
+	uint8_t state, fl, pl;
+	bool fold_ascii; /* f is all ASCII */
+	char f[FC_BYTES], p[FC_BYTES];
+} fchar;
+
+/* The Latin path: a span of a view whose bytes do not each come from the
+ * original byte at a fixed offset: view bytes [o, o + ol) all map to the
+ * original span [s, e) (one non-ASCII character, or a mask). */
+typedef struct xspan {
+	uint32_t o, ol, s, e;
+} xspan;
+
 struct hs_norm {
 	size_t src_len;
 	bool big;         /* last run's input was over NORM_KEEP_BYTES */
@@ -120,7 +155,7 @@ struct hs_norm {
 	/* map-free runs: where each word of the terms view starts, in the terms
 	 * view and in the folded view (the maps on demand search these) */
 	uint32_t *lw_t, *lw_f;
-	size_t lw_n, lw_cap;
+	size_t lw_n, lw_cap, lw_f_cap;
 	wcp *w;
 	size_t w_cap;
 	tok *tok;
@@ -133,6 +168,12 @@ struct hs_norm {
 	mspan *masks;
 	size_t nmasks, masks_cap;
 	lcache fold_lc[LC_END - LC_FIRST], plain_lc[LC_END - LC_FIRST];
+	/* the Latin path: the irregular spans of the folded and the plain
+	 * view, in view order; latin: the last run was map-free and took it */
+	bool latin;
+	xspan *fx, *px;
+	size_t fx_n, px_n, fx_cap, px_cap;
+	fchar fc[FC_N];
 };
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -1119,7 +1160,9 @@ enum {
 	K_NUMP,    /* . , : / - between digits: part of the number */
 };
 
-static const uint8_t ascii_class[128] = {
+/* Indexed by a byte: 0x80..0xFF are K_SEP (0), which the map-free terms
+ * pass relies on for the bytes of non-ASCII separators. */
+static const uint8_t ascii_class[256] = {
 	['0'] = K_DIG, ['1'] = K_DIG, ['2'] = K_DIG, ['3'] = K_DIG, ['4'] = K_DIG,
 	['5'] = K_DIG, ['6'] = K_DIG, ['7'] = K_DIG, ['8'] = K_DIG, ['9'] = K_DIG,
 	['a'] = K_LET, ['b'] = K_LET, ['c'] = K_LET, ['d'] = K_LET, ['e'] = K_LET,
@@ -1627,7 +1670,7 @@ static int fold_stage_ascii(hs_norm *n, const unsigned char *t, size_t len)
 	n->unit_n = 0;
 	n->prev_cp = -1;
 	/* masks are at least 2 bytes long: the view is at most len bytes */
-	if (view_reserve(v, len))
+	if (view_reserve(v, len + 8))
 		return -1;
 	buf = v->buf;
 	ms = v->ms;
@@ -1649,7 +1692,7 @@ static int fold_stage_ascii(hs_norm *n, const unsigned char *t, size_t len)
 			i = n->masks[mi].e;
 		}
 	}
-	buf[o] = '\0';
+	memset(buf + o, 0, 9); /* the NUL and 8 zero bytes for terms_views */
 	v->len = o;
 	if (o > 0)
 		n->prev_cp = (unsigned char)buf[o - 1];
@@ -1662,7 +1705,10 @@ static int fold_stage_ascii(hs_norm *n, const unsigned char *t, size_t len)
  * ASCII view the class of a word character follows from its value: a
  * letter (K_LET), a digit (K_DIG), '@' '$' '!' (K_OBF), and '.' ',' ':'
  * '/' '-' between digits (K_NUMP, class K_SEP in ascii_class); there are
- * no marks, other numbers or emoji. */
+ * no marks, other numbers or emoji. The source view may also hold non-ASCII
+ * characters that are all separators (the plain view of a Latin text,
+ * fold_views_latin): each is one separator, as in terms_tokenise, and
+ * never one that chains single letters. */
 
 #define ACLS(c) (ascii_class[(c) & 0x7F])
 
@@ -1811,11 +1857,15 @@ static size_t terms_tokenise_ascii(hs_norm *n, const nview *src)
 
 	for (size_t i = 0; i < len;) {
 		unsigned char c = b[i];
-		uint8_t k = ACLS(c);
+		uint8_t k = ascii_class[c];
 
 		if (k == K_SEP) {
+			if ((c & 0xC0) == 0x80) { /* the rest of a non-ASCII separator */
+				i++;
+				continue;
+			}
 			if (open && num_punct(c) && ACLS(w[nw - 1]) == K_DIG && i + 1 < len &&
-			    ACLS(b[i + 1]) == K_DIG) {
+			    ascii_class[b[i + 1]] == K_DIG) {
 				A_PUT(i);
 				i++;
 				continue;
@@ -1839,7 +1889,7 @@ static size_t terms_tokenise_ascii(hs_norm *n, const nview *src)
 			do {
 				A_PUT(i);
 				i++;
-			} while (i < len && ACLS(b[i]) == K_LET);
+			} while (i < len && ascii_class[b[i]] == K_LET);
 			continue;
 		}
 		/* K_DIG, K_OBF */
@@ -1963,9 +2013,8 @@ static void terms_layout_ascii(hs_norm *n, size_t nt, nview *out)
 	out->len += o + 1;
 }
 
-static int terms_stage_ascii(hs_norm *n)
+static int terms_stage_ascii(hs_norm *n, const nview *src)
 {
-	const nview *src = &n->v[HS_NORM_FOLDED];
 	nview *out = &n->v[HS_NORM_TERMS];
 	size_t len = src->len, nt;
 
@@ -1987,6 +2036,16 @@ static int terms_stage_ascii(hs_norm *n)
 
 /* ---- views without maps (hs_norm_run_views) ---------------------------------- */
 
+/* Eight ASCII bytes (all < 0x80, so no byte carries into the next)
+ * lowercased: A-Z get 0x20 added, NUL becomes a space (0x20). */
+static inline uint64_t low8(uint64_t x)
+{
+	uint64_t ge_a = x + SW_ONES * (0x80 - 'A'), gt_z = x + SW_ONES * (0x80 - 'Z' - 1);
+	uint64_t nz = x + SW_ONES * 0x7F;
+
+	return x | ((((ge_a ^ gt_z) & SW_HIGH) | (~nz & SW_HIGH)) >> 2);
+}
+
 /* The folded view of an all-ASCII text without maps: the same bytes as
  * fold_stage_ascii writes. */
 static int fold_views_ascii(hs_norm *n, const unsigned char *t, size_t len)
@@ -2001,16 +2060,11 @@ static int fold_views_ascii(hs_norm *n, const unsigned char *t, size_t len)
 	buf = v->buf;
 	for (size_t mi = 0; mi <= n->nmasks; mi++) {
 		size_t stop = mi < n->nmasks ? n->masks[mi].s : len;
-		/* 8 bytes at a time (all < 0x80, so no byte carries into the
-		 * next): A-Z get 0x20 added, NUL becomes a space (0x20) */
+		/* 8 bytes at a time */
 		for (; i + 8 <= stop; i += 8, o += 8) {
-			const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-			uint64_t x, ge_a, gt_z, nz;
+			uint64_t x;
 			memcpy(&x, t + i, 8);
-			ge_a = x + ones * (0x80 - 'A');
-			gt_z = x + ones * (0x80 - 'Z' - 1);
-			nz = x + ones * 0x7F;
-			x |= (((ge_a ^ gt_z) & high) | (~nz & high)) >> 2;
+			x = low8(x);
 			memcpy(buf + o, &x, 8);
 		}
 		for (; i < stop; i++, o++) {
@@ -2022,10 +2076,321 @@ static int fold_views_ascii(hs_norm *n, const unsigned char *t, size_t len)
 			i = n->masks[mi].e;
 		}
 	}
-	memset(buf + o, 0, 9); /* the NUL and 8 zero bytes for terms_views_ascii */
+	memset(buf + o, 0, 9); /* the NUL and 8 zero bytes for terms_views */
 	v->len = o;
 	n->fold_ascii = true;
 	n->plain_alias = true;
+	return 0;
+}
+
+/* ---- Latin path --------------------------------------------------------------------
+ * A text whose non-ASCII characters all come from a small set (accented
+ * Latin letters, Latin-1 symbols, general punctuation: see latin_char)
+ * folds character by character: none of them is a combining mark or can
+ * be the second character of a composition, so nothing composes or
+ * reorders across two of them, and each one's folded form is the one it
+ * has alone, all of it mapping to that character. Their folded forms hold
+ * no marks either, so the plain view too is made character by character
+ * and never recomposed. The folded and the plain view are then written
+ * in one pass, and each keeps a list of its irregular spans (xspan: a
+ * non-ASCII character, a mask), from which hs_norm_run fills the maps and
+ * hs_norm_run_views answers map queries; between two of them, view bytes
+ * come one to one from ASCII bytes of the text. */
+
+/* UTF-8 of c into b (room for 4); its length. */
+static size_t utf8_enc(char *b, int32_t cp)
+{
+	uint32_t c = (uint32_t)cp;
+
+	if (c < 0x80) {
+		b[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		b[0] = (char)(0xC0 | (c >> 6));
+		b[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		b[0] = (char)(0xE0 | (c >> 12));
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	b[0] = (char)(0xF0 | (c >> 18));
+	b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+	b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+	b[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+/* The plain forms of the folded code points d[0..nd) into fc->p, if
+ * plain_stage would write each on its own, never recompose them, and the
+ * terms pass can take every non-ASCII one as a separator: a folded
+ * character below U+02B0 (plain_cached), or a non-letter, non-mark
+ * without a canonical decomposition that plain keeps as it is; in both
+ * cases what is left that is not ASCII must be a separator (K_SEP), so
+ * words stay ASCII. false if any is not like that. */
+static bool latin_plain(hs_norm *n, fchar *fc, const int32_t *d, size_t nd)
+{
+	char tmp[4];
+	size_t pl = 0;
+
+	for (size_t k = 0; k < nd; k++) {
+		int32_t c = d[k], one[1], dd[DECOMP_MAX];
+		const int32_t *out = one;
+		size_t no = 1;
+
+		one[0] = c;
+		if (c >= 0x80 && c < 0x2B0) {
+			const lcache *lc = plain_cached(n, c);
+			if (lc->state != LC_OK)
+				return false;
+			out = lc->cp;
+			no = lc->n;
+		} else if (c >= 0x2B0) {
+			if (strip_always(c) || generic_mark(c) || is_letter(c) ||
+			    cat_mark(utf8proc_category(c)) ||
+			    utf8proc_decompose_char(c, dd, DECOMP_MAX, UTF8PROC_DECOMPOSE, NULL) > 1)
+				return false;
+		}
+		for (size_t j = 0; j < no; j++) {
+			size_t l;
+			if (out[j] >= 0x80 && classify(out[j]) != K_SEP)
+				return false;
+			l = utf8_enc(tmp, out[j]);
+			if (pl + l > FC_BYTES)
+				return false;
+			memcpy(fc->p + pl, tmp, l);
+			pl += l;
+		}
+	}
+	fc->pl = (uint8_t)pl;
+	return true;
+}
+
+/* The entry of c (U+0080..U+02FF or U+2000..U+20CF) if the Latin path can
+ * take it, else NULL. Below U+0300 there are no combining marks
+ * and no second halves of a composition (maybe_second), and the folded
+ * form is fold_cached's, which fold_stage also uses; from U+2000 the
+ * punctuation block and the currency signs, without the ZWJ (kept after an
+ * emoji) and above U+20CF the combining marks for symbols. */
+static const fchar *latin_char(hs_norm *n, int32_t c)
+{
+	fchar *fc;
+
+	if (c >= LC_FIRST && c < LC_END)
+		fc = &n->fc[c - LC_FIRST];
+	else if (c >= FC_HI_FIRST && c < FC_HI_END)
+		fc = &n->fc[(LC_END - LC_FIRST) + (c - FC_HI_FIRST)];
+	else
+		return NULL;
+	if (fc->state == LC_UNKNOWN) {
+		int32_t d[DECOMP_MAX];
+		utf8proc_ssize_t nd = -1;
+		size_t fl = 0;
+		bool ok = true;
+
+		fc->state = LC_SLOW;
+		if (c < LC_END) {
+			const lcache *lc = fold_cached(n, c);
+			if (lc->state == LC_OK) {
+				nd = lc->n;
+				memcpy(d, lc->cp, (size_t)nd * sizeof(*d));
+			}
+		} else if (!emoji_joiner(c)) {
+			nd = utf8proc_decompose_char(c, d, DECOMP_MAX, FOLD_OPTS, NULL);
+			if (nd > DECOMP_MAX || (nd > 1 && unit_order(n, d, (size_t)nd)))
+				nd = -1;
+			else if (nd > 1)
+				nd = utf8proc_normalize_utf32(d, nd, COMPOSE_OPTS);
+		}
+		if (nd < 0 || nd > 4)
+			return NULL;
+		fc->fold_ascii = true;
+		for (utf8proc_ssize_t k = 0; k < nd && ok; k++) {
+			char tmp[4];
+			size_t l = utf8_enc(tmp, d[k]);
+			/* no character of U+2000..U+20CF is the second of a
+			 * composition (maybe_second only rules out ranges) */
+			if (d[k] >= 0x80) {
+				fc->fold_ascii = false;
+				ok = ccc(d[k]) == 0 &&
+				     (!maybe_second(d[k]) || (d[k] >= FC_HI_FIRST && d[k] < FC_HI_END));
+			}
+			if (fl + l > FC_BYTES)
+				ok = false;
+			else
+				memcpy(fc->f + fl, tmp, l);
+			fl += l;
+		}
+		if (!ok || !latin_plain(n, fc, d, (size_t)nd))
+			return NULL;
+		fc->fl = (uint8_t)fl;
+		fc->state = LC_OK;
+	}
+	return fc->state == LC_OK ? fc : NULL;
+}
+
+/* Room for `more` bytes (and 9 for the terms pass) after len in v; v->buf
+ * may move. */
+static inline int latin_room(nview *v, size_t len, size_t more)
+{
+	if (len + more + 9 < v->cap)
+		return 0;
+	v->len = len;
+	return view_reserve(v, more + 9);
+}
+
+/* Room for span nx in n->fx and n->px (they move). */
+static inline int latin_spans(hs_norm *n, size_t nx)
+{
+	if (nx < n->fx_cap && nx < n->px_cap)
+		return 0;
+	if (grow((void **)&n->fx, &n->fx_cap, nx + 1, sizeof(*n->fx)) ||
+	    grow((void **)&n->px, &n->px_cap, nx + 1, sizeof(*n->px)))
+		return -1;
+	return 0;
+}
+
+/* The maps of view v (folded or plain) that fold_views_latin made, from
+ * its spans x[0..nx): bytes outside them come one to one from the text. */
+static void latin_maps(nview *v, const xspan *x, size_t nx)
+{
+	uint32_t *ms = v->ms, *me = v->me;
+	size_t o = 0;
+	uint32_t src = 0;
+
+	for (size_t k = 0; k <= nx; k++) {
+		size_t end = k < nx ? x[k].o : v->len;
+		for (; o + 4 <= end; o += 4, src += 4) {
+			uint32_t a[4] = { src, src + 1, src + 2, src + 3 };
+			uint32_t b[4] = { src + 1, src + 2, src + 3, src + 4 };
+			memcpy(ms + o, a, sizeof(a));
+			memcpy(me + o, b, sizeof(b));
+		}
+		for (; o < end; o++, src++) {
+			ms[o] = src;
+			me[o] = src + 1;
+		}
+		if (k == nx)
+			break;
+		for (size_t j = 0; j < x[k].ol; j++, o++) {
+			ms[o] = x[k].s;
+			me[o] = x[k].e;
+		}
+		src = x[k].e;
+	}
+}
+
+/* The folded and plain views of a text all of whose non-ASCII characters
+ * latin_char takes, without their maps (latin_maps makes them), and their
+ * irregular spans (n->fx, n->px). 0 with the views built (plain_alias when the folded view is all
+ * ASCII), 1 if the text is not like that, -1 on out of memory. */
+static int fold_views_latin(hs_norm *n, const unsigned char *t, size_t len)
+{
+	nview *v = &n->v[HS_NORM_FOLDED], *p = &n->v[HS_NORM_PLAIN];
+	size_t i = 0, o = 0, po = 0, nx = 0;
+	bool ascii = true;
+	xspan *fx, *px;
+
+	v->len = 0;
+	p->len = 0;
+	n->fx_n = n->px_n = 0;
+	if (latin_room(v, 0, len + FC_BYTES) || latin_room(p, 0, len + FC_BYTES) ||
+	    latin_spans(n, 0))
+		return -1;
+	fx = n->fx;
+	px = n->px;
+	for (size_t mi = 0; mi <= n->nmasks; mi++) {
+		size_t stop = mi < n->nmasks ? n->masks[mi].s : len;
+		while (i < stop) {
+			const fchar *fc;
+			int32_t cp;
+			size_t l;
+			/* ASCII 8 bytes at a time, into both views, up to the
+			 * first byte from 0x80 (low8 may carry out of that one,
+			 * into the bytes after it, which are not taken) */
+			while (i + 8 <= stop) {
+				uint64_t x, hi;
+				size_t k;
+				memcpy(&x, t + i, 8);
+				hi = x & SW_HIGH;
+				k = hi ? (size_t)__builtin_ctzll(hi) >> 3 : 8;
+				x = low8(x);
+				memcpy(v->buf + o, &x, 8);
+				memcpy(p->buf + po, &x, 8);
+				i += k;
+				o += k;
+				po += k;
+				if (k < 8)
+					break;
+			}
+			for (; i < stop && t[i] < 0x80; i++) {
+				v->buf[o++] = low(t[i]);
+				p->buf[po++] = low(t[i]);
+			}
+			if (i >= stop)
+				break;
+			/* a non-ASCII character (a mask starts at an ASCII byte);
+			 * room for its forms and the rest of the text one to one */
+			if (t[i] >= 0xC2 && t[i] <= 0xCB && i + 1 < len && (t[i + 1] & 0xC0) == 0x80) {
+				/* U+0080..U+02FF */
+				cp = ((int32_t)(t[i] & 0x1F) << 6) | (t[i + 1] & 0x3F);
+				l = 2;
+				fc = &n->fc[cp - LC_FIRST];
+				if (fc->state != LC_OK)
+					fc = latin_char(n, cp);
+			} else {
+				l = dec(t + i, len - i, &cp);
+				fc = latin_char(n, cp);
+			}
+			if (!fc)
+				return 1;
+			if (latin_room(v, o, len - i + FC_BYTES) || latin_room(p, po, len - i + FC_BYTES) ||
+			    latin_spans(n, nx))
+				return -1;
+			fx = n->fx;
+			px = n->px;
+			memcpy(v->buf + o, fc->f, FC_BYTES);
+			memcpy(p->buf + po, fc->p, FC_BYTES);
+			fx[nx].o = (uint32_t)o;
+			fx[nx].ol = fc->fl;
+			px[nx].o = (uint32_t)po;
+			px[nx].ol = fc->pl;
+			fx[nx].s = px[nx].s = (uint32_t)i;
+			fx[nx].e = px[nx].e = (uint32_t)(i + l);
+			nx++;
+			o += fc->fl;
+			po += fc->pl;
+			ascii = ascii && fc->fold_ascii;
+			i += l;
+		}
+		if (mi < n->nmasks) {
+			if (latin_spans(n, nx))
+				return -1;
+			fx = n->fx;
+			px = n->px;
+			v->buf[o] = ' ';
+			p->buf[po] = ' ';
+			fx[nx].o = (uint32_t)o++;
+			px[nx].o = (uint32_t)po++;
+			fx[nx].ol = px[nx].ol = 1;
+			fx[nx].s = px[nx].s = n->masks[mi].s;
+			fx[nx].e = px[nx].e = n->masks[mi].e;
+			nx++;
+			i = n->masks[mi].e;
+		}
+	}
+	/* the NUL and 8 zero bytes for terms_views */
+	memset(v->buf + o, 0, 9);
+	memset(p->buf + po, 0, 9);
+	v->len = o;
+	p->len = ascii ? 0 : po;
+	n->fx_n = nx;
+	n->px_n = ascii ? 0 : nx;
+	n->fold_ascii = ascii;
+	n->plain_alias = ascii;
 	return 0;
 }
 
@@ -2065,27 +2430,21 @@ static inline void achain_add(achain *ch, unsigned char x, int32_t c)
 	ch->last = x;
 }
 
-/* The terms view of an all-ASCII folded view without maps, for the common
- * case only: no word that mixes letters with digits, '@', '$' or '!' (a
- * possible obfuscation), no '@' '$' next to a word, no '!' before a word
- * character, no letter repeated 3 times, no chain of one-character words
- * that terms_join_ascii would join. Returns 0 with the view built, 1 when
- * the text is not that simple (the caller takes the full path), -1 on out
- * of memory. What it builds is byte for byte what terms_stage_ascii
- * builds (a differential unit test holds it to that). */
-/* lw_f holds as many entries as lw_t (lw_cap). */
-static int realloc_words(hs_norm *n)
+/* The terms view of src without maps, for the common case only: src is
+ * the folded view of an all-ASCII text, or the plain view (or folded, if
+ * that is all ASCII) that fold_views_latin made, whose non-ASCII
+ * characters are all separators; no word that mixes letters with digits,
+ * '@', '$' or '!' (a possible obfuscation), no '@' '$' next to a word, no
+ * '!' before a word character, no letter repeated 3 times, no chain of
+ * one-character words that terms_join_ascii would join. src has 8 zero
+ * bytes after its NUL. Returns 0 with the view built, 1 when the text is
+ * not that simple (the caller takes the full path), -1 on out of memory.
+ * What it builds is byte for byte what terms_stage_ascii (or terms_stage)
+ * builds: a non-ASCII separator is one separator character as there, and
+ * not one of the characters that chain single letters (a differential
+ * unit test holds the ASCII case to that). */
+static int terms_views(hs_norm *n, const nview *src)
 {
-	uint32_t *p = realloc(n->lw_f, n->lw_cap * sizeof(*p));
-	if (!p)
-		return -1;
-	n->lw_f = p;
-	return 0;
-}
-
-static int terms_views_ascii(hs_norm *n)
-{
-	const nview *src = &n->v[HS_NORM_FOLDED];
 	nview *out = &n->v[HS_NORM_TERMS];
 	const unsigned char *b = (const unsigned char *)src->buf;
 	size_t len = src->len, o = 0, wstart = 0, sep_n = 0;
@@ -2099,13 +2458,13 @@ static int terms_views_ascii(hs_norm *n)
 	/* at most one word per two folded bytes, plus one */
 	if (view_reserve(out, len + 2 + 8) ||
 	    grow((void **)&n->lw_t, &n->lw_cap, len / 2 + 2, sizeof(*n->lw_t)) ||
-	    realloc_words(n))
+	    grow((void **)&n->lw_f, &n->lw_f_cap, len / 2 + 2, sizeof(*n->lw_f)))
 		return -1;
 	ob = out->buf;
 	ob[o++] = ' ';
 	for (size_t i = 0; i <= len; i++) {
 		unsigned char c = i < len ? b[i] : ' ';
-		uint8_t k = ACLS(c);
+		uint8_t k = ascii_class[c];
 
 		if (k == K_LET || k == K_DIG) {
 			if (!open) {
@@ -2132,8 +2491,10 @@ static int terms_views_ascii(hs_norm *n)
 					uint64_t x, letters, tri;
 					size_t run;
 					memcpy(&x, b + i, 8);
+					/* (bytes from 0x80 may carry into the
+					 * next, but they end the run anyway) */
 					letters = ((x + SW_ONES * (0x80 - 'a')) ^
-					           (x + SW_ONES * (0x80 - 'z' - 1))) & SW_HIGH;
+					           (x + SW_ONES * (0x80 - 'z' - 1))) & ~x & SW_HIGH;
 					run = ~letters & SW_HIGH
 					              ? (size_t)__builtin_ctzll(~letters & SW_HIGH) >> 3
 					              : 8;
@@ -2164,13 +2525,15 @@ static int terms_views_ascii(hs_norm *n)
 			}
 			continue;
 		}
+		if ((c & 0xC0) == 0x80) /* the rest of a non-ASCII separator */
+			continue;
 		if (k == K_OBF) {
-			bool next_word = i + 1 < len &&
-			                 (ACLS(b[i + 1]) == K_LET || ACLS(b[i + 1]) == K_DIG);
+			bool next_word = i + 1 < len && (ascii_class[b[i + 1]] == K_LET ||
+			                                 ascii_class[b[i + 1]] == K_DIG);
 			if (next_word || (c != '!' && open))
 				return 1;
 		}
-		if (open && has_dig && num_punct(c) && i + 1 < len && ACLS(b[i + 1]) == K_DIG) {
+		if (open && has_dig && num_punct(c) && i + 1 < len && ascii_class[b[i + 1]] == K_DIG) {
 			ob[o++] = (char)c;
 			continue;
 		}
@@ -2211,6 +2574,45 @@ static int terms_views_ascii(hs_norm *n)
 
 #undef ACLS
 
+/* The maps of the terms view terms_views made from src, which has its
+ * maps: a word's bytes map as they do in src, a space from the next word's
+ * start to the previous word's end (as terms_layout_ascii writes them). */
+static void terms_maps(hs_norm *n, const nview *src)
+{
+	nview *out = &n->v[HS_NORM_TERMS];
+	uint32_t prev_e = 0;
+	size_t nw = n->lw_n;
+
+	for (size_t k = 0; k < nw; k++) {
+		size_t t = n->lw_t[k], f = n->lw_f[k];
+		size_t wl = (k + 1 < nw ? n->lw_t[k + 1] : out->len) - 1 - t;
+		out->ms[t - 1] = src->ms[f];
+		out->me[t - 1] = k == 0 ? src->ms[f] : prev_e;
+		memcpy(out->ms + t, src->ms + f, wl * sizeof(*out->ms));
+		memcpy(out->me + t, src->me + f, wl * sizeof(*out->me));
+		prev_e = src->me[f + wl - 1];
+	}
+	out->ms[out->len - 1] = prev_e;
+	out->me[out->len - 1] = prev_e;
+}
+
+/* The terms view and its maps from src, the folded view of an all-ASCII
+ * text or a view fold_views_latin made (with its maps, and 8 zero bytes
+ * after its NUL): by terms_views and terms_maps when the text is simple
+ * enough for them (not tried if !simple), else by terms_stage_ascii. */
+static int terms_stage_fast(hs_norm *n, const nview *src, bool simple)
+{
+	int r = simple ? terms_views(n, src) : 1;
+
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		terms_maps(n, src);
+		return 0;
+	}
+	return terms_stage_ascii(n, src);
+}
+
 /* ---- public API -------------------------------------------------------------------- */
 
 static void release(hs_norm *n)
@@ -2233,12 +2635,15 @@ static void release(hs_norm *n)
 	free(n->masks);
 	free(n->lw_t);
 	free(n->lw_f);
+	free(n->fx);
+	free(n->px);
 }
 
 static void views_empty(hs_norm *n)
 {
 	n->maps_ok = false;
 	n->fold_ascii = false;
+	n->latin = false;
 	for (int i = 0; i < 3; i++) {
 		n->v[i].len = 0;
 		if (n->v[i].buf)
@@ -2266,9 +2671,21 @@ void hs_norm_free(hs_norm *n)
 	free(n);
 }
 
-static int norm_run(hs_norm *n, const char *text, size_t len, bool fast)
+/* The fast paths norm_run may take: all of them for hs_norm_run, none for
+ * hs_norm_run_general, and not the one that hs_norm_run_views just found
+ * the text is not for. */
+enum {
+	P_ASCII = 1,  /* all-ASCII text or folded view; masks found word-at-a-time */
+	P_LATIN = 2,  /* fold_views_latin */
+	P_SIMPLE = 4, /* terms_views for the terms view (terms_stage_fast) */
+	P_ALL = P_ASCII | P_LATIN | P_SIMPLE,
+};
+
+static int norm_run(hs_norm *n, const char *text, size_t len, unsigned paths)
 {
+	bool fast = paths & P_ASCII, simple = paths & P_SIMPLE;
 	const unsigned char *t = (const unsigned char *)text;
+	bool padded = false; /* the folded view has 8 zero bytes after its NUL */
 	int r;
 
 	if (!n)
@@ -2281,19 +2698,36 @@ static int norm_run(hs_norm *n, const char *text, size_t len, bool fast)
 	}
 	n->big = len > NORM_KEEP_BYTES;
 	n->src_len = len;
+	n->latin = false;
 	if (!text)
 		t = (const unsigned char *)"";
 	if (find_masks(n, t, len, fast))
 		goto fail;
-	if (fast && all_ascii(t, len))
+	if (fast && all_ascii(t, len)) {
 		r = fold_stage_ascii(n, t, len);
-	else
+		padded = true;
+	} else if ((paths & P_LATIN) && len <= NORM_KEEP_BYTES &&
+	           (r = fold_views_latin(n, t, len)) <= 0) {
+		/* folded and plain from their spans; words as in ASCII */
+		if (r < 0)
+			goto fail;
+		latin_maps(&n->v[HS_NORM_FOLDED], n->fx, n->fx_n);
+		if (!n->plain_alias)
+			latin_maps(&n->v[HS_NORM_PLAIN], n->px, n->px_n);
+		if (terms_stage_fast(n, &n->v[n->plain_alias ? HS_NORM_FOLDED : HS_NORM_PLAIN],
+		                     simple))
+			goto fail;
+		n->maps_ok = true;
+		return 0;
+	} else {
 		r = fold_stage(n, t, len);
+	}
 	if (r || plain_stage(n))
 		goto fail;
 	/* an all-ASCII folded view is the plain view too (plain_stage) */
 	if (fast && n->fold_ascii && n->plain_alias)
-		r = terms_stage_ascii(n);
+		r = padded ? terms_stage_fast(n, &n->v[HS_NORM_FOLDED], simple)
+		           : terms_stage_ascii(n, &n->v[HS_NORM_FOLDED]);
 	else
 		r = terms_stage(n);
 	if (r)
@@ -2307,7 +2741,7 @@ fail:
 
 int hs_norm_run(hs_norm *n, const char *text, size_t len)
 {
-	return norm_run(n, text, len, true);
+	return norm_run(n, text, len, P_ALL);
 }
 
 int hs_norm_run_views(hs_norm *n, const char *text, size_t len)
@@ -2315,20 +2749,30 @@ int hs_norm_run_views(hs_norm *n, const char *text, size_t len)
 	const unsigned char *t = (const unsigned char *)text;
 	int r;
 
-	if (!n || (!text && len) || len >= UINT32_MAX || len > NORM_KEEP_BYTES || n->big ||
-	    !all_ascii(t, len))
-		return norm_run(n, text, len, true);
+	if (!n || (!text && len) || len >= UINT32_MAX || len > NORM_KEEP_BYTES || n->big)
+		return norm_run(n, text, len, P_ALL);
 	if (!text)
 		t = (const unsigned char *)"";
 	n->src_len = len;
 	n->maps_ok = false;
-	if (find_masks(n, t, len, true) || fold_views_ascii(n, t, len))
+	if (find_masks(n, t, len, true))
 		goto fail;
-	r = terms_views_ascii(n);
+	n->latin = !all_ascii(t, len);
+	if (!n->latin) {
+		if (fold_views_ascii(n, t, len))
+			goto fail;
+		r = terms_views(n, &n->v[HS_NORM_FOLDED]);
+	} else {
+		r = fold_views_latin(n, t, len);
+		if (r > 0) /* not Latin: the general path */
+			return norm_run(n, text, len, P_ASCII | P_SIMPLE);
+		if (r == 0)
+			r = terms_views(n, &n->v[n->plain_alias ? HS_NORM_FOLDED : HS_NORM_PLAIN]);
+	}
 	if (r < 0)
 		goto fail;
 	if (r > 0) /* not the simple case: the full path, maps and all */
-		return norm_run(n, text, len, true);
+		return norm_run(n, text, len, P_ASCII | P_LATIN);
 	return 0;
 fail:
 	views_empty(n);
@@ -2337,7 +2781,7 @@ fail:
 
 bool hs_norm_simple(const hs_norm *n)
 {
-	return n && !n->maps_ok && n->fold_ascii;
+	return n && !n->maps_ok && !n->latin && n->fold_ascii;
 }
 
 bool hs_norm_has_maps(const hs_norm *n)
@@ -2347,7 +2791,7 @@ bool hs_norm_has_maps(const hs_norm *n)
 
 int hs_norm_run_general(hs_norm *n, const char *text, size_t len)
 {
-	return norm_run(n, text, len, false);
+	return norm_run(n, text, len, 0);
 }
 
 static const nview *view_of(const hs_norm *n, hs_norm_view view)
@@ -2383,17 +2827,56 @@ const char *hs_norm_terms(const hs_norm *n, size_t *len)
 	return hs_norm_text(n, HS_NORM_TERMS, len);
 }
 
-/* ---- maps on demand, after hs_norm_run_views took the map-free path ----
- * The folded view is then the text lowercased with each mask one space,
- * and the terms view is the folded view's words in order, byte for byte,
- * between single spaces (terms_views_ascii), so both maps follow from a
- * walk over the views (O(length) per call; asked only for hits). */
+/* ---- maps on demand, after hs_norm_run_views took a map-free path ----
+ * For an all-ASCII text the folded view is then the text lowercased with
+ * each mask one space; for a Latin text the folded and the plain view are
+ * one to one with the text's ASCII bytes between their irregular spans
+ * (n->fx, n->px: fold_views_latin). The terms view is the words of the
+ * plain view (the folded one if it is all ASCII) in order, byte for byte,
+ * between single spaces (terms_views), so both maps follow from a walk
+ * over the masks (ASCII) or a binary search in the spans (Latin), and one
+ * in the terms view's word table. */
 
-/* Folded byte o (< len) -> original span [*s, *e). */
-static void lazy_fold_char(const hs_norm *n, size_t o, uint32_t *s, uint32_t *e)
+/* Byte o of the folded (or plain) view of a map-free Latin run -> original
+ * span [*s, *e): in the last irregular span that starts at or before o,
+ * or at its end plus the ASCII bytes after it. */
+static void lazy_latin_char(const hs_norm *n, hs_norm_view view, size_t o, uint32_t *s,
+                            uint32_t *e)
+{
+	bool plain = view == HS_NORM_PLAIN && !n->plain_alias;
+	const xspan *x = plain ? n->px : n->fx;
+	size_t lo = 0, hi = plain ? n->px_n : n->fx_n; /* first span starting after o */
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x[mid].o <= o)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0) {
+		*s = (uint32_t)o;
+		*e = (uint32_t)o + 1;
+	} else if (o < (size_t)x[lo - 1].o + x[lo - 1].ol) {
+		*s = x[lo - 1].s;
+		*e = x[lo - 1].e;
+	} else {
+		*s = x[lo - 1].e + (uint32_t)(o - x[lo - 1].o - x[lo - 1].ol);
+		*e = *s + 1;
+	}
+}
+
+/* Byte o (< len) of the folded view (or of the plain view, which is the
+ * folded one after an all-ASCII run) -> original span [*s, *e). */
+static void lazy_fold_char(const hs_norm *n, hs_norm_view view, size_t o, uint32_t *s,
+                           uint32_t *e)
 {
 	size_t shift = 0; /* original bytes minus folded bytes before o */
 
+	if (n->latin) {
+		lazy_latin_char(n, view, o, s, e);
+		return;
+	}
 	for (size_t mi = 0; mi < n->nmasks; mi++) {
 		size_t at = n->masks[mi].s - shift; /* the mask's space in folded */
 		if (at > o)
@@ -2410,9 +2893,10 @@ static void lazy_fold_char(const hs_norm *n, size_t o, uint32_t *s, uint32_t *e)
 }
 
 /* Terms byte t of a map-free run: *word is whether it is a word byte; then
- * *fi is its folded index; for a space, *prev_e / *next_s are the folded
- * end of the word before and the folded start of the word after (-1: none).
- * A binary search in the word table terms_views_ascii made. */
+ * *fi is its index in the view the words came from (plain, which may be
+ * the folded view); for a space, *prev_e / *next_s are that view's end of
+ * the word before and start of the word after (-1: none). A binary search
+ * in the word table terms_views made. */
 static void lazy_terms_locate(const hs_norm *n, size_t t, bool *word, size_t *fi,
                               long *prev_e, long *next_s)
 {
@@ -2453,20 +2937,20 @@ static size_t lazy_map_start(const hs_norm *n, hs_norm_view view, size_t off)
 	long pe, ns;
 
 	if (view != HS_NORM_TERMS) {
-		lazy_fold_char(n, off, &s, &e);
+		lazy_fold_char(n, view, off, &s, &e);
 		return s;
 	}
 	lazy_terms_locate(n, off, &word, &fi, &pe, &ns);
 	if (word) {
-		lazy_fold_char(n, fi, &s, &e);
+		lazy_fold_char(n, HS_NORM_PLAIN, fi, &s, &e);
 		return s;
 	}
 	if (ns >= 0) {
-		lazy_fold_char(n, (size_t)ns, &s, &e);
+		lazy_fold_char(n, HS_NORM_PLAIN, (size_t)ns, &s, &e);
 		return s;
 	}
 	if (pe > 0) { /* the trailing space: the last word's end */
-		lazy_fold_char(n, (size_t)pe - 1, &s, &e);
+		lazy_fold_char(n, HS_NORM_PLAIN, (size_t)pe - 1, &s, &e);
 		return e;
 	}
 	return 0;
@@ -2480,20 +2964,20 @@ static size_t lazy_map_end(const hs_norm *n, hs_norm_view view, size_t off)
 	long pe, ns;
 
 	if (view != HS_NORM_TERMS) {
-		lazy_fold_char(n, off - 1, &s, &e);
+		lazy_fold_char(n, view, off - 1, &s, &e);
 		return e;
 	}
 	lazy_terms_locate(n, off - 1, &word, &fi, &pe, &ns);
 	if (word) {
-		lazy_fold_char(n, fi, &s, &e);
+		lazy_fold_char(n, HS_NORM_PLAIN, fi, &s, &e);
 		return e;
 	}
 	if (pe > 0) {
-		lazy_fold_char(n, (size_t)pe - 1, &s, &e);
+		lazy_fold_char(n, HS_NORM_PLAIN, (size_t)pe - 1, &s, &e);
 		return e;
 	}
 	if (ns >= 0) { /* the leading space: the first word's start */
-		lazy_fold_char(n, (size_t)ns, &s, &e);
+		lazy_fold_char(n, HS_NORM_PLAIN, (size_t)ns, &s, &e);
 		return s;
 	}
 	return 0;
@@ -2508,7 +2992,7 @@ size_t hs_norm_map_start(const hs_norm *n, hs_norm_view view, size_t off)
 	if (off >= v->len)
 		return n->src_len;
 	if (!n->maps_ok)
-		return lazy_map_start(n, view == HS_NORM_PLAIN ? HS_NORM_FOLDED : view, off);
+		return lazy_map_start(n, view, off);
 	return v->ms[off];
 }
 
@@ -2521,7 +3005,7 @@ size_t hs_norm_map_end(const hs_norm *n, hs_norm_view view, size_t off)
 	if (off > v->len)
 		off = v->len;
 	if (!n->maps_ok)
-		return lazy_map_end(n, view == HS_NORM_PLAIN ? HS_NORM_FOLDED : view, off);
+		return lazy_map_end(n, view, off);
 	return v->me[off - 1];
 }
 

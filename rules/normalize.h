@@ -152,23 +152,28 @@ void hs_norm_free(hs_norm *n);
 int hs_norm_run(hs_norm *n, const char *text, size_t len);
 
 /* The same views as hs_norm_run, made faster where that is possible by
- * not building the maps: for an all-ASCII text without obfuscated words,
- * runs of repeated letters or chains of single letters (most posts in
- * Latin-script languages without accents) the views are built without
- * maps, and each map query below walks the views instead (O(length) per
- * call, which is fine for mapping hits back, not for mapping every
- * byte); hs_norm_has_maps() then says false. For any other text this is
- * hs_norm_run. Views and map answers are exactly those of hs_norm_run
- * (a differential unit test holds it to that). Same return values as
- * hs_norm_run. */
+ * not building the maps: for a text without obfuscated words, runs of
+ * repeated letters or chains of single letters (most posts in
+ * Latin-script languages) that is all ASCII, or whose other characters
+ * are all accented Latin letters and common punctuation that fold and
+ * lose their accents into ASCII letters or separators (é, ß, œ, NBSP,
+ * « », ’ “ ”, – —, …, € and the like; not combining marks, emoji or other
+ * scripts), the views are built without maps, and each map query below
+ * searches the views and what the run kept of the text's layout instead
+ * (up to O(length) per call, which is fine for mapping hits back, not for
+ * mapping every byte); hs_norm_has_maps() then says false. For
+ * any other text this is hs_norm_run. Views and map answers are exactly
+ * those of hs_norm_run (a differential unit test holds it to that). Same
+ * return values as hs_norm_run. */
 int hs_norm_run_views(hs_norm *n, const char *text, size_t len);
 /* Whether the last run built its maps up front (hs_norm_run always does);
  * if not, the map functions compute them on demand. */
 bool hs_norm_has_maps(const hs_norm *n);
-/* Whether the last run took that simple path: the text is ASCII, the
- * folded view is it lowercased (masks one space each) and the terms view
- * holds exactly the folded view's words (runs of letters or of digits,
- * with . , : / - between digits), unchanged and in order. */
+/* Whether the last run took that map-free path with an ASCII text (not
+ * one with accented letters): the text is ASCII, the folded view is it
+ * lowercased (masks one space each) and the terms view holds exactly the
+ * folded view's words (runs of letters or of digits, with . , : / -
+ * between digits), unchanged and in order. */
 bool hs_norm_simple(const hs_norm *n);
 
 /* The views of the last run: NUL-terminated, no other NUL byte, valid
