@@ -270,6 +270,20 @@ static unsigned cl_resemble(const hs_simhash_sketch *a, const hs_simhash_sketch 
 	return (100 * both) / k;
 }
 
+/* Index of the lowest set bit of x (x != 0). */
+static inline unsigned cl_ctz(unsigned x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	return (unsigned)__builtin_ctz(x);
+#else
+	unsigned k = 0;
+
+	for (; !(x & 1); x >>= 1)
+		k++;
+	return k;
+#endif
+}
+
 static uint16_t cl_band(uint64_t fp, unsigned b)
 {
 	return (uint16_t)(fp >> (CL_BAND_BITS * b));
@@ -868,12 +882,12 @@ static unsigned probe_list(const hs_claims *c, const hs_simhash_sig *sig, const 
 			if (bit & (c->n_buckets - 1))
 				mask[m++] = bit;
 		}
-		for (unsigned s = 0; s < (1u << m); s++) {
-			uint16_t k = key;
-			for (unsigned i = 0; i < m; i++)
-				if (s & (1u << i))
-					k ^= mask[i];
-			probe[n_probes] = bucket_of(c, b, k);
+		/* every subset of the masks, in Gray code order: each step
+		 * flips one bit, the lowest set bit of the step number */
+		for (unsigned s = 0, k = key; s < (1u << m); s++) {
+			if (s)
+				k ^= mask[cl_ctz(s)];
+			probe[n_probes] = bucket_of(c, b, (uint16_t)k);
 			CL_PREFETCH(probe[n_probes]);
 			n_probes++;
 		}
@@ -903,10 +917,10 @@ static uint32_t lookup(hs_claims *c, const hs_simhash_sig *sig, unsigned *dist, 
 	pk.best_d = UINT_MAX;
 	pk.best_r = 0;
 	pk.best_id = 0;
-	c->probes += n_probes;
+	uint64_t visited = 0;
 	for (unsigned pi = 0; pi < n_probes; pi++) {
 		for (const cl_node *n = probe[pi]; n; n = n->more ? &c->ovf[n->more] : NULL) {
-			c->visited += n->n;
+			visited += n->n;
 			for (uint32_t i = 0; i < n->n; i++) {
 				unsigned d = cl_dist(n->fp[i], fp);
 				if (d > c->p.max_distance)
@@ -920,6 +934,8 @@ static uint32_t lookup(hs_claims *c, const hs_simhash_sig *sig, unsigned *dist, 
 		}
 	}
 	pick_flush(c, sig, &pk);
+	c->probes += n_probes;
+	c->visited += visited;
 	*dist = pk.best ? pk.best_d : 0;
 	*res = pk.best ? pk.best_r : 0;
 	return pk.best;
