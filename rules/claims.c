@@ -17,7 +17,9 @@
  * slot field. A claim lists its first group inline (rep0) and allocates an
  * array of max_reps group numbers when it gets a second one.
  *
- * Band index. For each of the 4 bands, an array of buckets; a bucket is a
+ * Band index. For each of the 4 bands, an array of buckets, and a bitmap
+ * with a bit per bucket that is set while the bucket is not empty (a
+ * lookup reads only those buckets); a bucket is a
  * 64-byte node (one cache line) with up to 4 entries (the fingerprint and
  * the group) and a link to an overflow node from a shared pool. A bucket
  * is chosen by the band's 16-bit value, masked to the number of buckets
@@ -164,6 +166,7 @@ struct hs_claims {
 	uint32_t lru_head, lru_tail;  /* slot + 1 */
 
 	cl_node *bands[CL_BANDS];     /* bucket heads, n_buckets each */
+	uint64_t *occ[CL_BANDS];      /* bit per bucket: not empty */
 	uint32_t n_buckets;           /* power of two <= CL_BUCKETS_MAX */
 	cl_node *ovf;                 /* overflow nodes; ovf[0] unused */
 	uint32_t n_ovf, cap_ovf;
@@ -670,9 +673,11 @@ hs_claims *hs_claims_new(const hs_claims_params *params)
 	bytes = (size_t)c->n_buckets * sizeof(cl_node);
 	for (unsigned b = 0; b < CL_BANDS; b++) {
 		c->bands[b] = aligned_alloc(64, bytes);
-		if (!c->bands[b])
+		c->occ[b] = calloc((c->n_buckets + 63) / 64, sizeof(uint64_t));
+		if (!c->bands[b] || !c->occ[b])
 			goto fail;
 		memset(c->bands[b], 0, bytes);
+		c->mem += (c->n_buckets + 63) / 64 * sizeof(uint64_t);
 		c->mem += bytes;
 	}
 	return c;
@@ -740,7 +745,10 @@ static void node_give(hs_claims *c, uint32_t i)
 
 static void bucket_put(hs_claims *c, unsigned b, uint64_t fp, uint32_t g)
 {
-	cl_node *n = bucket_of(c, b, cl_band(fp, b));
+	unsigned i = cl_band(fp, b) & (c->n_buckets - 1);
+	cl_node *n = &c->bands[b][i];
+
+	c->occ[b][i / 64] |= UINT64_C(1) << (i % 64);
 
 	while (n->n == CL_PER_NODE) {
 		if (!n->more)
@@ -778,6 +786,10 @@ static void bucket_remove(hs_claims *c, unsigned b, uint64_t fp, uint32_t g)
 	if (last->n == 0 && last != head) {
 		node_give(c, pred->more);
 		pred->more = 0;
+	}
+	if (head->n == 0) { /* packed: the whole bucket is empty */
+		unsigned i = (unsigned)(head - c->bands[b]);
+		c->occ[b][i / 64] &= ~(UINT64_C(1) << (i % 64));
 	}
 }
 
@@ -885,9 +897,13 @@ static unsigned probe_list(const hs_claims *c, const hs_simhash_sig *sig, const 
 		/* every subset of the masks, in Gray code order: each step
 		 * flips one bit, the lowest set bit of the step number */
 		for (unsigned s = 0, k = key; s < (1u << m); s++) {
+			unsigned i;
 			if (s)
 				k ^= mask[cl_ctz(s)];
-			probe[n_probes] = bucket_of(c, b, (uint16_t)k);
+			i = k & (c->n_buckets - 1);
+			if (!(c->occ[b][i / 64] & (UINT64_C(1) << (i % 64))))
+				continue; /* empty: no need to read it */
+			probe[n_probes] = &c->bands[b][i];
 			CL_PREFETCH(probe[n_probes]);
 			n_probes++;
 		}
@@ -1575,8 +1591,10 @@ void hs_claims_free(hs_claims *c)
 	free(c->free_slots);
 	free(c->lru);
 	free(c->ids);
-	for (unsigned b = 0; b < CL_BANDS; b++)
+	for (unsigned b = 0; b < CL_BANDS; b++) {
 		free(c->bands[b]);
+		free(c->occ[b]);
+	}
 	free(c->ovf);
 	free(c->groups);
 	free(c->spare[0]);

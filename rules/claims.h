@@ -36,9 +36,12 @@
  * probe_bits = 0 this is the plain pigeonhole scheme, which finds every
  * representative within 3 bits; probing also finds most of those at 4 to
  * 16 bits. A bucket is one 64-byte line holding up to 4 entries
- * (fingerprint and representative), with overflow lines; the buckets of one
- * post are prefetched together. Cost per post: constant, 4 x 2^probe_bits
- * bucket reads plus the entries found there (about 4 x 2^probe_bits x
+ * (fingerprint and representative), with overflow lines; a bitmap per band
+ * (one bit per bucket, a few KiB that stay in cache) marks the buckets that
+ * are not empty, so only those are read, and the buckets of one post are
+ * prefetched together. Cost per post: constant, at most 4 x 2^probe_bits
+ * bucket reads (about half of them at 20,000 claims, where half the
+ * buckets are empty) plus the entries found there (about 4 x 2^probe_bits x
  * representatives / 65,536 for uniform fingerprints; real ones are skewed
  * by common words, about 1.5 times that), plus a sketch comparison for the
  * few within max_distance.
