@@ -18,8 +18,9 @@
  * array of max_reps group numbers when it gets a second one.
  *
  * Band index. For each of the 4 bands, an array of buckets, and a bitmap
- * with a bit per bucket that is set while the bucket is not empty (a
- * lookup reads only those buckets); a bucket is a
+ * with a bit per band value (65,536) that is set while a representative
+ * with that value is listed (a lookup reads only the buckets of probed
+ * values that are set, each bucket once); a bucket is a
  * 64-byte node (one cache line) with up to 4 entries (the fingerprint and
  * the group) and a link to an overflow node from a shared pool. A bucket
  * is chosen by the band's 16-bit value, masked to the number of buckets
@@ -166,7 +167,7 @@ struct hs_claims {
 	uint32_t lru_head, lru_tail;  /* slot + 1 */
 
 	cl_node *bands[CL_BANDS];     /* bucket heads, n_buckets each */
-	uint64_t *occ[CL_BANDS];      /* bit per bucket: not empty */
+	uint64_t *occ[CL_BANDS];      /* bit per band value: listed */
 	uint32_t n_buckets;           /* power of two <= CL_BUCKETS_MAX */
 	cl_node *ovf;                 /* overflow nodes; ovf[0] unused */
 	uint32_t n_ovf, cap_ovf;
@@ -673,11 +674,11 @@ hs_claims *hs_claims_new(const hs_claims_params *params)
 	bytes = (size_t)c->n_buckets * sizeof(cl_node);
 	for (unsigned b = 0; b < CL_BANDS; b++) {
 		c->bands[b] = aligned_alloc(64, bytes);
-		c->occ[b] = calloc((c->n_buckets + 63) / 64, sizeof(uint64_t));
+		c->occ[b] = calloc(CL_BUCKETS_MAX / 64, sizeof(uint64_t));
 		if (!c->bands[b] || !c->occ[b])
 			goto fail;
 		memset(c->bands[b], 0, bytes);
-		c->mem += (c->n_buckets + 63) / 64 * sizeof(uint64_t);
+		c->mem += CL_BUCKETS_MAX / 64 * sizeof(uint64_t);
 		c->mem += bytes;
 	}
 	return c;
@@ -745,10 +746,10 @@ static void node_give(hs_claims *c, uint32_t i)
 
 static void bucket_put(hs_claims *c, unsigned b, uint64_t fp, uint32_t g)
 {
-	unsigned i = cl_band(fp, b) & (c->n_buckets - 1);
-	cl_node *n = &c->bands[b][i];
+	uint16_t v = cl_band(fp, b);
+	cl_node *n = bucket_of(c, b, v);
 
-	c->occ[b][i / 64] |= UINT64_C(1) << (i % 64);
+	c->occ[b][v / 64] |= UINT64_C(1) << (v % 64);
 
 	while (n->n == CL_PER_NODE) {
 		if (!n->more)
@@ -787,10 +788,12 @@ static void bucket_remove(hs_claims *c, unsigned b, uint64_t fp, uint32_t g)
 		node_give(c, pred->more);
 		pred->more = 0;
 	}
-	if (head->n == 0) { /* packed: the whole bucket is empty */
-		unsigned i = (unsigned)(head - c->bands[b]);
-		c->occ[b][i / 64] &= ~(UINT64_C(1) << (i % 64));
-	}
+	/* the band value stays marked while another entry has it */
+	for (n = head; n; n = n->more ? &c->ovf[n->more] : NULL)
+		for (uint32_t i = 0; i < n->n; i++)
+			if (cl_band(n->fp[i], b) == cl_band(fp, b))
+				return;
+	c->occ[b][cl_band(fp, b) / 64] &= ~(UINT64_C(1) << (cl_band(fp, b) % 64));
 }
 
 /* At least `need` free groups (the array never moves while groups are
@@ -887,24 +890,26 @@ static unsigned probe_list(const hs_claims *c, const hs_simhash_sig *sig, const 
 
 	for (unsigned b = 0; b < CL_BANDS; b++) {
 		uint16_t mask[HS_SIMHASH_WEAK];
-		unsigned w = sig->n_weak[b] < c->p.probe_bits ? sig->n_weak[b] : c->p.probe_bits, m = 0;
-		uint16_t key = cl_band(sig->hash, b);
-		for (unsigned i = 0; i < w; i++) {
-			uint16_t bit = (uint16_t)(1u << (sig->weak[b][i] & 15));
-			if (bit & (c->n_buckets - 1))
-				mask[m++] = bit;
-		}
+		unsigned m = sig->n_weak[b] < c->p.probe_bits ? sig->n_weak[b] : c->p.probe_bits;
+		unsigned first = n_probes;
+		for (unsigned i = 0; i < m; i++)
+			mask[i] = (uint16_t)(1u << (sig->weak[b][i] & 15));
 		/* every subset of the masks, in Gray code order: each step
 		 * flips one bit, the lowest set bit of the step number */
-		for (unsigned s = 0, k = key; s < (1u << m); s++) {
-			unsigned i;
+		for (unsigned s = 0, k = cl_band(sig->hash, b); s < (1u << m); s++) {
+			const cl_node *bk;
+			bool seen = false;
 			if (s)
 				k ^= mask[cl_ctz(s)];
-			i = k & (c->n_buckets - 1);
-			if (!(c->occ[b][i / 64] & (UINT64_C(1) << (i % 64))))
-				continue; /* empty: no need to read it */
-			probe[n_probes] = &c->bands[b][i];
-			CL_PREFETCH(probe[n_probes]);
+			if (!(c->occ[b][k / 64] & (UINT64_C(1) << (k % 64))))
+				continue; /* no representative has this value */
+			bk = bucket_of(c, b, (uint16_t)k);
+			for (unsigned j = first; j < n_probes && !seen; j++)
+				seen = probe[j] == bk; /* two values, one bucket */
+			if (seen)
+				continue;
+			probe[n_probes] = bk;
+			CL_PREFETCH(bk);
 			n_probes++;
 		}
 	}

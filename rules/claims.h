@@ -37,11 +37,12 @@
  * representative within 3 bits; probing also finds most of those at 4 to
  * 16 bits. A bucket is one 64-byte line holding up to 4 entries
  * (fingerprint and representative), with overflow lines; a bitmap per band
- * (one bit per bucket, a few KiB that stay in cache) marks the buckets that
- * are not empty, so only those are read, and the buckets of one post are
- * prefetched together. Cost per post: constant, at most 4 x 2^probe_bits
- * bucket reads (about half of them at 20,000 claims, where half the
- * buckets are empty) plus the entries found there (about 4 x 2^probe_bits x
+ * (one bit per band value, 8 KiB that stay in cache) marks the values some
+ * representative has, so only buckets of listed values are read (and which
+ * representatives are found does not depend on the table size), and the
+ * buckets of one post are prefetched together. Cost per post: constant, at
+ * most 4 x 2^probe_bits bucket reads (about 12 at 20,000 claims) plus the
+ * entries found there (about 4 x 2^probe_bits x
  * representatives / 65,536 for uniform fingerprints; real ones are skewed
  * by common words, about 1.5 times that), plus a sketch comparison for the
  * few within max_distance.
