@@ -49,10 +49,10 @@
  * Thread-safety: every function here is a pure function of its arguments
  * (no state, no allocation): call from any thread.
  *
- * Cost: linear in len, no allocation; for the 20-word posts of
- * tests/bench/bench_simhash.c about 0.6 us for hs_simhash and 1.2 us for
- * hs_simhash_sign on the (shared, virtual) machine it was written on,
- * beside 0.04 us for hs_hash64 of the whole text.
+ * Cost: linear in len, no allocation; for the posts of
+ * tests/bench/bench_simhash.c (about 20 words) about 0.5 us for hs_simhash
+ * and 1.1 us for hs_simhash_sign on the (shared, virtual) development
+ * machine, beside 0.03 us for hs_hash64 of the whole text.
  */
 #ifndef HS_SIMHASH_H
 #define HS_SIMHASH_H
