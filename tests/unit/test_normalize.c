@@ -830,15 +830,16 @@ START_TEST(test_ascii_folded_path)
 }
 END_TEST
 
-/* hs_norm_run_views against hs_norm_run: the same views byte for byte, on
- * the generated texts above and on plain prose (where the map-free path
- * is taken, which the test counts so it cannot pass without it). */
+/* hs_norm_run_views against the general path (hs_norm_run_general): the
+ * same views byte for byte and the same maps, on the generated texts above
+ * and on plain and accented prose (where the map-free paths are taken,
+ * which the test counts so it cannot pass without them). */
 static size_t views_calls;
 
 static void views_one(hs_norm *a, hs_norm *b, const char *text, size_t len, size_t *fast)
 {
 	ck_assert_int_eq(hs_norm_run_views(a, text, len), 0);
-	ck_assert_int_eq(hs_norm_run(b, text, len), 0);
+	ck_assert_int_eq(hs_norm_run_general(b, text, len), 0);
 	for (size_t vi = 0; vi < 3; vi++) {
 		size_t la, lb;
 		const char *sa = hs_norm_text(a, all_views[vi], &la);
@@ -904,6 +905,35 @@ START_TEST(test_views_without_maps)
 	/* the map-free path must have been taken for a good share of prose */
 	ck_assert_msg(fast * 5 >= n_prose, "map-free path taken for only %zu of %zu texts", fast,
 	              n_prose);
+	/* accented Latin prose: the map-free Latin path, against the general
+	 * path, and hs_norm_run (which fills its maps from that path) too */
+	static const char *const latin[] = {
+		"café", "marché", "fermé", "één", "Straße", "naïve", "Öl", "über", "garçon",
+		"cœur", "l’école", "qu’ils", "«", "»", "—", "–", "…", "€5", "déjà", "hôtel",
+		"ÉCOLE", "\xc2\xa0", "mañana", "Ærø", "ĳs", "þorn", "ﬁn", "ideeën",
+	};
+	size_t fast_latin = 0, n_latin = 0;
+	for (int it = 0; it < 8000; it++) {
+		size_t len = 0;
+		unsigned nw = 1 + (unsigned)(diff_rnd() % 25);
+		for (unsigned k = 0; k < nw; k++) {
+			const char *w = diff_rnd() % 3 ? words[8 + diff_rnd() % 4]
+			                               : latin[diff_rnd() % (sizeof(latin) /
+			                                                     sizeof(*latin))];
+			size_t wl = strlen(w);
+			if (len + wl + 2 >= sizeof(buf))
+				break;
+			memcpy(buf + len, w, wl);
+			len += wl;
+			buf[len++] = diff_rnd() % 6 ? ' ' : ",.;:-_*"[diff_rnd() % 7];
+		}
+		buf[len] = '\0';
+		views_one(a, b, buf, len, &fast_latin);
+		diff_one(a, b, buf, len);
+		n_latin++;
+	}
+	ck_assert_msg(fast_latin * 5 >= n_latin, "Latin map-free path taken for only %zu of %zu",
+	              fast_latin, n_latin);
 	hs_norm_free(a);
 	hs_norm_free(b);
 }
