@@ -38,15 +38,23 @@
  *   - Latin text (fold_views_latin): when every non-ASCII character is one
  *     of U+0080..U+02FF or U+2000..U+20CF that folds and loses its accents
  *     on its own into ASCII letters or non-ASCII separators (accented
- *     letters, ß, œ, NBSP, « », ’ “ ” „, – —, …, €: latin_char), one pass
- *     writes the folded and the plain view from a per-normaliser table of
- *     their forms (no units, no recomposing), the maps follow from the
- *     list of non-ASCII characters and masks, and terms is made by the
- *     byte passes, which take a non-ASCII separator as one separator.
+ *     letters, ß, œ, NBSP, « », ’ “ ” „, – —, …, €: latin_char), or an
+ *     emoji or other symbol of U+2600..U+27BF, U+2B00..U+2BFF,
+ *     U+1F000..U+1FAFF that folds and stays itself (emoji_char; skin
+ *     tones, regional indicators included), or a joiner (ZWJ, U+FE0E/
+ *     U+FE0F, a tag) not right after a Latin character, one pass writes
+ *     the folded and the plain view from a per-normaliser table of their
+ *     forms (no units, no recomposing; emoji copied, joiners kept or
+ *     dropped by emoji_context as fold_stage does), the maps follow from
+ *     the list of non-ASCII characters and masks, and terms is made by
+ *     the byte passes, which take a non-ASCII separator as one separator;
+ *     with an emoji or joiner in the views, by terms_views (emoji words
+ *     as terms_tokenise makes them) or else terms_stage.
  *   - hs_norm_run_views, for the common case of either (no obfuscation,
- *     repeated letters or chains of single letters: terms_views): the
- *     same views without maps; the maps are computed on demand from the
- *     masks (ASCII) or the span lists (Latin) and a word table.
+ *     repeated letters or chains of single letters, no number or joiner
+ *     inside a word: terms_views): the same views without maps; the maps
+ *     are computed on demand from the masks (ASCII) or the span lists
+ *     (Latin) and a word table.
  *
  * Ownership: struct hs_norm owns every array below; nothing is shared and
  * nothing is allocated per run once the arrays are big enough.
@@ -129,6 +137,18 @@ typedef struct fchar {
 	char f[FC_BYTES], p[FC_BYTES];
 } fchar;
 
+/* The Latin path also takes emoji and other pictographic symbols that
+ * fold and lose their accents into themselves (see emoji_char): a state
+ * per code point of U+2600..U+27BF, U+2B00..U+2BFF and U+1F000..U+1FAFF,
+ * as in lcache, computed once per normaliser. */
+#define EM_A 0x2600
+#define EM_A_END 0x27C0
+#define EM_B 0x2B00
+#define EM_B_END 0x2C00
+#define EM_C 0x1F000
+#define EM_C_END 0x1FB00
+#define EM_N ((EM_A_END - EM_A) + (EM_B_END - EM_B) + (EM_C_END - EM_C))
+
 /* The Latin path: a span of a view whose bytes do not each come from the
  * original byte at a fixed offset: view bytes [o, o + ol) all map to the
  * original span [s, e) (one non-ASCII character, or a mask). */
@@ -169,11 +189,14 @@ struct hs_norm {
 	size_t nmasks, masks_cap;
 	lcache fold_lc[LC_END - LC_FIRST], plain_lc[LC_END - LC_FIRST];
 	/* the Latin path: the irregular spans of the folded and the plain
-	 * view, in view order; latin: the last run was map-free and took it */
-	bool latin;
+	 * view, in view order; latin: the last run was map-free and took it;
+	 * emoji: fold_views_latin kept an emoji or joiner (the terms view is
+	 * then made by terms_stage, from the maps) */
+	bool latin, emoji;
 	xspan *fx, *px;
 	size_t fx_n, px_n, fx_cap, px_cap;
 	fchar fc[FC_N];
+	uint8_t em[EM_N];
 };
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -2085,13 +2108,15 @@ static int fold_views_ascii(hs_norm *n, const unsigned char *t, size_t len)
 
 /* ---- Latin path --------------------------------------------------------------------
  * A text whose non-ASCII characters all come from a small set (accented
- * Latin letters, Latin-1 symbols, general punctuation: see latin_char)
- * folds character by character: none of them is a combining mark or can
- * be the second character of a composition, so nothing composes or
- * reorders across two of them, and each one's folded form is the one it
- * has alone, all of it mapping to that character. Their folded forms hold
- * no marks either, so the plain view too is made character by character
- * and never recomposed. The folded and the plain view are then written
+ * Latin letters, Latin-1 symbols, general punctuation: see latin_char;
+ * emoji and pictographic symbols: emoji_char; emoji joiners) folds
+ * character by character: none of them is a combining mark (U+FE0E/FE0F
+ * are marks of class 0 that plain keeps) or can be the second character
+ * of a composition, so nothing composes or reorders across two of them,
+ * and each one's folded form is the one it has alone, all of it mapping
+ * to that character (a joiner's is itself or nothing, by what precedes
+ * it). Their folded forms hold no marks either, so the plain view too is
+ * made character by character and never recomposed. The folded and the plain view are then written
  * in one pass, and each keeps a list of its irregular spans (xspan: a
  * non-ASCII character, a mask), from which hs_norm_run fills the maps and
  * hs_norm_run_views answers map queries; between two of them, view bytes
@@ -2173,8 +2198,9 @@ static bool latin_plain(hs_norm *n, fchar *fc, const int32_t *d, size_t nd)
  * take it, else NULL. Below U+0300 there are no combining marks
  * and no second halves of a composition (maybe_second), and the folded
  * form is fold_cached's, which fold_stage also uses; from U+2000 the
- * punctuation block and the currency signs, without the ZWJ (kept after an
- * emoji) and above U+20CF the combining marks for symbols. */
+ * punctuation block and the currency signs, without the ZWJ (a joiner,
+ * which fold_views_latin keeps or drops as fold_stage does) and above
+ * U+20CF the combining marks for symbols. */
 static const fchar *latin_char(hs_norm *n, int32_t c)
 {
 	fchar *fc;
@@ -2232,6 +2258,75 @@ static const fchar *latin_char(hs_norm *n, int32_t c)
 	return fc->state == LC_OK ? fc : NULL;
 }
 
+/* Whether the Latin path can take c, an emoji or other pictographic
+ * symbol of U+2600..U+27BF, U+2B00..U+2BFF or U+1F000..U+1FAFF: a starter
+ * that folds to itself alone (no compatibility or case mapping, not
+ * ignorable) and that plain_stage writes as it is (not a letter or a mark,
+ * no canonical decomposition, not a letter plain_letter changes). No
+ * character of these blocks is the second of a canonical composition, and
+ * the ones taken start none with what follows on the Latin path (ASCII, or
+ * characters below U+0300 or from U+2000..U+20CF that are not second
+ * halves either), so each is a unit of its own, in the folded and in the
+ * plain view, mapping to itself. Whether it is a word (So), extends one
+ * (skin tones) or separates is terms_stage's business (see fold_views_latin). */
+static bool emoji_char(hs_norm *n, int32_t c)
+{
+	uint8_t *st;
+
+	if (c >= EM_C && c < EM_C_END)
+		st = &n->em[(EM_A_END - EM_A) + (EM_B_END - EM_B) + (c - EM_C)];
+	else if (c >= EM_A && c < EM_A_END)
+		st = &n->em[c - EM_A];
+	else if (c >= EM_B && c < EM_B_END)
+		st = &n->em[(EM_A_END - EM_A) + (c - EM_B)];
+	else
+		return false;
+	if (*st == LC_UNKNOWN) {
+		int32_t d[DECOMP_MAX], o[2];
+		utf8proc_ssize_t nd = utf8proc_decompose_char(c, d, DECOMP_MAX, FOLD_OPTS, NULL);
+		bool ok = nd == 1 && d[0] == c && ccc(c) == 0 && !is_letter(c) &&
+		          !cat_mark(utf8proc_category(c)) && !strip_always(c) && !generic_mark(c) &&
+		          plain_letter(c, o) == 1 && o[0] == c;
+
+		if (ok) {
+			nd = utf8proc_decompose_char(c, d, DECOMP_MAX, UTF8PROC_DECOMPOSE, NULL);
+			ok = nd == 1 && d[0] == c;
+		}
+		*st = ok ? LC_OK : LC_SLOW;
+	}
+	return *st == LC_OK;
+}
+
+/* For a joiner at t[i], with nx spans made before it: fold_stage's
+ * prev_cp there (the last code point it wrote: the ASCII byte before, a
+ * mask's space, an emoji or joiner kept; characters that fold to nothing
+ * write none), 0; 1 if that is a character latin_char took, whose
+ * prev_cp fold_stage takes from its decomposition (the general path). */
+static int latin_prev(const hs_norm *n, const unsigned char *t, size_t i, size_t nx,
+                      int32_t *prev)
+{
+	while (nx > 0 && n->fx[nx - 1].e == i) {
+		const xspan *x = &n->fx[nx - 1];
+		int32_t c;
+		if (t[x->s] < 0x80) { /* a mask */
+			*prev = ' ';
+			return 0;
+		}
+		if (x->ol) {
+			dec(t + x->s, x->e - x->s, &c);
+			/* Latin characters are all below U+2600 */
+			if (!emoji_joiner(c) && c < EM_A)
+				return 1;
+			*prev = c;
+			return 0;
+		}
+		i = x->s;
+		nx--;
+	}
+	*prev = i > 0 ? low(t[i - 1]) : -1;
+	return 0;
+}
+
 /* Room for `more` bytes (and 9 for the terms pass) after len in v; v->buf
  * may move. */
 static inline int latin_room(nview *v, size_t len, size_t more)
@@ -2284,8 +2379,10 @@ static void latin_maps(nview *v, const xspan *x, size_t nx)
 }
 
 /* The folded and plain views of a text all of whose non-ASCII characters
- * latin_char takes, without their maps (latin_maps makes them), and their
- * irregular spans (n->fx, n->px). 0 with the views built (plain_alias when the folded view is all
+ * latin_char or emoji_char takes or are joiners (not right after a
+ * character latin_char took), without their maps (latin_maps makes them),
+ * and their irregular spans (n->fx, n->px); n->emoji if an emoji or a
+ * joiner was kept. 0 with the views built (plain_alias when the folded view is all
  * ASCII), 1 if the text is not like that, -1 on out of memory. */
 static int fold_views_latin(hs_norm *n, const unsigned char *t, size_t len)
 {
@@ -2297,6 +2394,7 @@ static int fold_views_latin(hs_norm *n, const unsigned char *t, size_t len)
 	v->len = 0;
 	p->len = 0;
 	n->fx_n = n->px_n = 0;
+	n->emoji = false;
 	if (latin_room(v, 0, len + FC_BYTES) || latin_room(p, 0, len + FC_BYTES) ||
 	    latin_spans(n, 0))
 		return -1;
@@ -2345,8 +2443,41 @@ static int fold_views_latin(hs_norm *n, const unsigned char *t, size_t len)
 				l = dec(t + i, len - i, &cp);
 				fc = latin_char(n, cp);
 			}
-			if (!fc)
-				return 1;
+			if (!fc) {
+				/* an emoji, kept as it is; a joiner (ZWJ, U+FE0E/
+				 * U+FE0F, a tag) kept as it is after an emoji
+				 * (emoji_context, as fold_stage), else dropped */
+				bool keep = true;
+				if (emoji_joiner(cp)) {
+					int32_t prev;
+					if (latin_prev(n, t, i, nx, &prev))
+						return 1;
+					keep = emoji_context(prev);
+				} else if (!emoji_char(n, cp)) {
+					return 1;
+				}
+				if (latin_room(v, o, len - i + FC_BYTES) ||
+				    latin_room(p, po, len - i + FC_BYTES) || latin_spans(n, nx))
+					return -1;
+				fx = n->fx;
+				px = n->px;
+				fx[nx].o = (uint32_t)o;
+				px[nx].o = (uint32_t)po;
+				fx[nx].ol = px[nx].ol = keep ? (uint32_t)l : 0;
+				fx[nx].s = px[nx].s = (uint32_t)i;
+				fx[nx].e = px[nx].e = (uint32_t)(i + l);
+				if (keep) {
+					memcpy(v->buf + o, t + i, l);
+					memcpy(p->buf + po, t + i, l);
+					o += l;
+					po += l;
+					ascii = false;
+					n->emoji = true;
+				}
+				nx++;
+				i += l;
+				continue;
+			}
 			if (latin_room(v, o, len - i + FC_BYTES) || latin_room(p, po, len - i + FC_BYTES) ||
 			    latin_spans(n, nx))
 				return -1;
@@ -2430,10 +2561,22 @@ static inline void achain_add(achain *ch, unsigned char x, int32_t c)
 	ch->last = x;
 }
 
+/* Compiled twice (with and without emoji words), each copy inlined into
+ * its caller so the test on the flag disappears. */
+#if defined(__GNUC__) || defined(__clang__)
+#define NORM_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define NORM_ALWAYS_INLINE static inline
+#endif
+
 /* The terms view of src without maps, for the common case only: src is
  * the folded view of an all-ASCII text, or the plain view (or folded, if
  * that is all ASCII) that fold_views_latin made, whose non-ASCII
- * characters are all separators; no word that mixes letters with digits,
+ * characters are all separators or, if n->emoji, also emoji and joiners
+ * (an emoji word is copied as terms_tokenise makes it: an emoji with
+ * what extends it; a joiner that extends no emoji is dropped between
+ * words, and not simple inside one; a non-ASCII number is not simple
+ * either); no word that mixes letters with digits,
  * '@', '$' or '!' (a possible obfuscation), no '@' '$' next to a word, no
  * '!' before a word character, no letter repeated 3 times, no chain of
  * one-character words that terms_join_ascii would join. src has 8 zero
@@ -2443,30 +2586,61 @@ static inline void achain_add(achain *ch, unsigned char x, int32_t c)
  * builds: a non-ASCII separator is one separator character as there, and
  * not one of the characters that chain single letters (a differential
  * unit test holds the ASCII case to that). */
-static int terms_views(hs_norm *n, const nview *src)
+NORM_ALWAYS_INLINE int terms_views_k(hs_norm *n, const nview *src, bool emoji)
 {
 	nview *out = &n->v[HS_NORM_TERMS];
 	const unsigned char *b = (const unsigned char *)src->buf;
 	size_t len = src->len, o = 0, wstart = 0, sep_n = 0;
-	int32_t sep_c = 0;
-	bool open = false, has_let = false, has_dig = false;
+	int32_t sep_c = 0, last = 0;
+	bool open = false, emo = false, has_let = false, has_dig = false;
+	unsigned ri = 0;
 	achain ch = { 0, 0, 0, 0, 0 };
 	char *ob;
 
 	out->len = 0;
 	n->lw_n = 0;
-	/* at most one word per two folded bytes, plus one */
-	if (view_reserve(out, len + 2 + 8) ||
+	/* at most one word per two folded bytes, plus one (an emoji word has
+	 * at least 3 bytes, and the word before or after it needs no
+	 * separator: twice the room) */
+	if (view_reserve(out, (emoji ? 2 * len : len) + 2 + 8) ||
 	    grow((void **)&n->lw_t, &n->lw_cap, len / 2 + 2, sizeof(*n->lw_t)) ||
 	    grow((void **)&n->lw_f, &n->lw_f_cap, len / 2 + 2, sizeof(*n->lw_f)))
 		return -1;
 	ob = out->buf;
 	ob[o++] = ' ';
+	/* the word ob[wstart..o) is complete */
+#define TV_CLOSE()                                                                        \
+	do {                                                                              \
+		bool single = o - wstart == 1 &&                                          \
+		              (has_let || obf_letter((unsigned char)ob[wstart]));         \
+		unsigned char x = (unsigned char)ob[wstart];                              \
+		if (ch.len && single && sep_n == 1 && chain_sep(sep_c) &&                 \
+		    (ch.len == 1 || ch.c == sep_c)) {                                     \
+			achain_add(&ch, x, sep_c);                                        \
+		} else {                                                                  \
+			if (ch.len && achain_joins(&ch))                                  \
+				return 1;                                                 \
+			if (ch.len >= 2 && single && sep_n == 1 && chain_sep(sep_c)) {    \
+				unsigned char last_ = ch.last;                            \
+				achain_start(&ch, last_);                                 \
+				achain_add(&ch, x, sep_c);                                \
+			} else if (single) {                                              \
+				achain_start(&ch, x);                                     \
+			} else {                                                          \
+				ch.len = 0;                                               \
+			}                                                                 \
+		}                                                                         \
+		ob[o++] = ' ';                                                            \
+		open = emo = false;                                                       \
+		sep_n = 0;                                                                \
+	} while (0)
 	for (size_t i = 0; i <= len; i++) {
 		unsigned char c = i < len ? b[i] : ' ';
 		uint8_t k = ascii_class[c];
 
 		if (k == K_LET || k == K_DIG) {
+			if (__builtin_expect(emo, 0)) /* an emoji word is open */
+				TV_CLOSE();
 			if (!open) {
 				open = true;
 				has_let = has_dig = false;
@@ -2525,6 +2699,52 @@ static int terms_views(hs_norm *n, const nview *src)
 			}
 			continue;
 		}
+		if (__builtin_expect(c >= 0x80 && emoji, 0)) {
+			/* emoji mode (the views hold an emoji or a joiner): an
+			 * emoji is a word of its own, with what extends it, as in
+			 * terms_tokenise; other separators as below; any other
+			 * class (a number: maybe part of a word) is not simple */
+			int32_t cp;
+			size_t l = dec(b + i, len - i, &cp);
+			uint8_t kk = classify(cp);
+			if (kk == K_EXT && !(open && emo) && cp < 0x1F3FB) {
+				/* a joiner or selector dropped: inside a word the
+				 * word would not be a copy of the view's bytes */
+				if (open)
+					return 1;
+				i += l - 1;
+				continue;
+			}
+			if (kk == K_EMO || kk == K_EXT) {
+				if (!(open && emo &&
+				      (kk == K_EXT || last == ZWJ ||
+				       (is_ri(cp) && is_ri(last) && ri % 2 == 1)))) {
+					if (open)
+						TV_CLOSE();
+					open = emo = true;
+					has_let = has_dig = false;
+					ri = 0;
+					wstart = o;
+					n->lw_t[n->lw_n] = (uint32_t)o;
+					n->lw_f[n->lw_n++] = (uint32_t)i;
+				}
+				if (is_ri(cp))
+					ri++;
+				memcpy(ob + o, b + i, l);
+				o += l;
+				last = cp;
+				i += l - 1;
+				continue;
+			}
+			if (kk != K_SEP)
+				return 1;
+			if (open)
+				TV_CLOSE();
+			sep_n++;
+			sep_c = c;
+			i += l - 1;
+			continue;
+		}
 		if ((c & 0xC0) == 0x80) /* the rest of a non-ASCII separator */
 			continue;
 		if (k == K_OBF) {
@@ -2537,39 +2757,24 @@ static int terms_views(hs_norm *n, const nview *src)
 			ob[o++] = (char)c;
 			continue;
 		}
-		if (open) {
-			/* the word ob[wstart..o) is complete */
-			bool single = o - wstart == 1 &&
-			              (has_let || obf_letter((unsigned char)ob[wstart]));
-			unsigned char x = (unsigned char)ob[wstart];
-			if (ch.len && single && sep_n == 1 && chain_sep(sep_c) &&
-			    (ch.len == 1 || ch.c == sep_c)) {
-				achain_add(&ch, x, sep_c);
-			} else {
-				if (ch.len && achain_joins(&ch))
-					return 1;
-				if (ch.len >= 2 && single && sep_n == 1 && chain_sep(sep_c)) {
-					unsigned char last = ch.last;
-					achain_start(&ch, last);
-					achain_add(&ch, x, sep_c);
-				} else if (single) {
-					achain_start(&ch, x);
-				} else {
-					ch.len = 0;
-				}
-			}
-			ob[o++] = ' ';
-			open = false;
-			sep_n = 0;
-		}
+		if (open)
+			TV_CLOSE();
 		sep_n++;
 		sep_c = c;
 	}
+#undef TV_CLOSE
 	if (ch.len && achain_joins(&ch))
 		return 1;
 	ob[o] = '\0';
 	out->len = o;
 	return 0;
+}
+
+/* terms_views_k compiled twice, so that the emoji mode (n->emoji) stays
+ * out of the common case's loop. */
+static int terms_views(hs_norm *n, const nview *src)
+{
+	return n->emoji ? terms_views_k(n, src, true) : terms_views_k(n, src, false);
 }
 
 #undef ACLS
@@ -2644,6 +2849,7 @@ static void views_empty(hs_norm *n)
 	n->maps_ok = false;
 	n->fold_ascii = false;
 	n->latin = false;
+	n->emoji = false;
 	for (int i = 0; i < 3; i++) {
 		n->v[i].len = 0;
 		if (n->v[i].buf)
@@ -2681,6 +2887,36 @@ enum {
 	P_ALL = P_ASCII | P_LATIN | P_SIMPLE,
 };
 
+/* After fold_views_latin: the maps of the folded and the plain view from
+ * their spans, then the terms view with its maps: by terms_stage_fast
+ * (which tries terms_views if simple); if the views hold an emoji or a
+ * joiner (n->emoji), which terms_stage_ascii does not take, by
+ * terms_views and terms_maps if simple and the text is simple enough,
+ * else by terms_stage. */
+static int latin_finish(hs_norm *n, bool simple)
+{
+	const nview *src = &n->v[n->plain_alias ? HS_NORM_FOLDED : HS_NORM_PLAIN];
+	int r;
+
+	latin_maps(&n->v[HS_NORM_FOLDED], n->fx, n->fx_n);
+	if (!n->plain_alias)
+		latin_maps(&n->v[HS_NORM_PLAIN], n->px, n->px_n);
+	if (!n->emoji) {
+		r = terms_stage_fast(n, src, simple);
+	} else {
+		r = simple ? terms_views(n, src) : 1;
+		if (r == 0)
+			terms_maps(n, src);
+		else if (r > 0)
+			r = terms_stage(n);
+	}
+	if (r)
+		return -1;
+	n->latin = false;
+	n->maps_ok = true;
+	return 0;
+}
+
 static int norm_run(hs_norm *n, const char *text, size_t len, unsigned paths)
 {
 	bool fast = paths & P_ASCII, simple = paths & P_SIMPLE;
@@ -2699,6 +2935,7 @@ static int norm_run(hs_norm *n, const char *text, size_t len, unsigned paths)
 	n->big = len > NORM_KEEP_BYTES;
 	n->src_len = len;
 	n->latin = false;
+	n->emoji = false;
 	if (!text)
 		t = (const unsigned char *)"";
 	if (find_masks(n, t, len, fast))
@@ -2711,13 +2948,8 @@ static int norm_run(hs_norm *n, const char *text, size_t len, unsigned paths)
 		/* folded and plain from their spans; words as in ASCII */
 		if (r < 0)
 			goto fail;
-		latin_maps(&n->v[HS_NORM_FOLDED], n->fx, n->fx_n);
-		if (!n->plain_alias)
-			latin_maps(&n->v[HS_NORM_PLAIN], n->px, n->px_n);
-		if (terms_stage_fast(n, &n->v[n->plain_alias ? HS_NORM_FOLDED : HS_NORM_PLAIN],
-		                     simple))
+		if (latin_finish(n, simple))
 			goto fail;
-		n->maps_ok = true;
 		return 0;
 	} else {
 		r = fold_stage(n, t, len);
@@ -2755,6 +2987,7 @@ int hs_norm_run_views(hs_norm *n, const char *text, size_t len)
 		t = (const unsigned char *)"";
 	n->src_len = len;
 	n->maps_ok = false;
+	n->emoji = false;
 	if (find_masks(n, t, len, true))
 		goto fail;
 	n->latin = !all_ascii(t, len);

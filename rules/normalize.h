@@ -157,8 +157,11 @@ int hs_norm_run(hs_norm *n, const char *text, size_t len);
  * Latin-script languages) that is all ASCII, or whose other characters
  * are all accented Latin letters and common punctuation that fold and
  * lose their accents into ASCII letters or separators (é, ß, œ, NBSP,
- * « », ’ “ ”, – —, …, € and the like; not combining marks, emoji or other
- * scripts), the views are built without maps, and each map query below
+ * « », ’ “ ”, – —, …, € and the like; not combining marks or other
+ * scripts) or emoji and pictographic symbols (U+2600..U+27BF,
+ * U+2B00..U+2BFF, U+1F000..U+1FAFF that NFKC and case folding leave as
+ * they are, with ZWJ, U+FE0F and skin tones; not keycaps), the views
+ * are built without maps, and each map query below
  * searches the views and what the run kept of the text's layout instead
  * (up to O(length) per call, which is fine for mapping hits back, not for
  * mapping every byte); hs_norm_has_maps() then says false. For

@@ -2,8 +2,9 @@
  *
  * hs_norm_run takes a dedicated path when the text is all ASCII (folded
  * view by one table lookup per byte), when its non-ASCII characters are
- * all accented Latin letters and common punctuation (folded and plain
- * views by a table of their forms, per character) and when the folded
+ * all accented Latin letters, common punctuation and emoji (folded and
+ * plain views per character, by a table of their forms or, for emoji,
+ * as they are) and when the folded
  * view is all ASCII (terms view by byte-level passes); its output is
  * byte-for-byte that of the general path. hs_norm_run_general always
  * takes the general path, so tests can compare the two: same arguments,
