@@ -510,7 +510,13 @@ static void count_hits(hs_signals *sg, const hs_record *r, int64_t t, int64_t bu
 		const hs_hit *hit = &r->hits[h];
 		const char *rid = hit->rule_id;
 		hs_spike_params own;
-		bool dup = false, custom = hit_params(sg, hit, &own);
+		bool dup = false, seen = false, custom = hit_params(sg, hit, &own);
+		for (size_t k = 0; k < h && !seen; k++)
+			seen = strcmp(r->hits[k].rule_id, rid) == 0;
+		/* before any spike count: a spike may start inside it, and its
+		 * event carries the rule's category */
+		if (!seen)
+			remember_category(sg, rid, hit->category);
 		if (cfg->spike_terms && !hit->spike_off && n_terms < TERMS_PER_POST &&
 		    term_name(r, hit, terms[n_terms]) > 0) {
 			for (size_t k = 0; k < n_terms && !dup; k++)
@@ -518,14 +524,10 @@ static void count_hits(hs_signals *sg, const hs_record *r, int64_t t, int64_t bu
 			if (!dup)
 				spike_count(sg, "term", terms[n_terms++], t, r->post->id,
 				            custom ? &own : NULL);
-			dup = false;
 		}
-		for (size_t k = 0; k < h && !dup; k++)
-			dup = strcmp(r->hits[k].rule_id, rid) == 0;
-		if (dup)
+		if (seen)
 			continue; /* a rule counts once per post */
 		rollup_add(sg, 'r', rid, bucket, r);
-		remember_category(sg, rid, hit->category);
 		if (cfg->spike_rules && !hit->spike_off)
 			spike_count(sg, "rule", rid, t, r->post->id, custom ? &own : NULL);
 	}

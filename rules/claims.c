@@ -19,8 +19,8 @@
  *
  * Band index. For each of the 4 bands, an array of buckets, and a bitmap
  * with a bit per band value (65,536) that is set while a representative
- * with that value is listed (a lookup reads only the buckets of probed
- * values that are set, each bucket once); a bucket is a
+ * with that value is listed (a lookup reads a bucket only when a probed
+ * value that maps to it is set, and each bucket once); a bucket is a
  * 64-byte node (one cache line) with up to 4 entries (the fingerprint and
  * the group) and a link to an overflow node from a shared pool. A bucket
  * is chosen by the band's 16-bit value, masked to the number of buckets
@@ -922,10 +922,10 @@ static unsigned probe_list(const hs_claims *c, const hs_simhash_sig *sig, const 
  * none), with the distance and resemblance in *dist and *res.
  * In passes, so that cache misses overlap instead of following one
  * another: the bucket numbers (each prefetched), then the entries within
- * max_distance (their groups prefetched), then the sketches of those. A
- * weak bit that the bucket mask drops (tables of fewer than 65,536
- * buckets use fewer than 16 bits of a band) is not flipped: both values
- * lead to the same bucket. */
+ * max_distance (their groups prefetched), then the sketches of those.
+ * Every entry of a bucket that is read is looked at, also one whose band
+ * value only shares the bucket (tables of fewer than 65,536 buckets use
+ * fewer than 16 bits of a band value for the bucket). */
 static uint32_t lookup(hs_claims *c, const hs_simhash_sig *sig, unsigned *dist, unsigned *res)
 {
 	const cl_node *probe[CL_BANDS << HS_CLAIMS_MAX_PROBE_BITS];
@@ -1442,8 +1442,10 @@ void hs_claims_prefetch(const hs_claims *c, const hs_simhash_sig *sig)
 	if (!c || !sig || sig->n_features < c->p.min_words)
 		return;
 	(void)probe_list(c, sig, probe);
-	CL_PREFETCH(&c->ids[id_home(c, c->next_id)]);
-	CL_PREFETCH(&c->ids[id_home(c, c->next_id + 1)]);
+	if (c->id_cap) {
+		CL_PREFETCH(&c->ids[id_home(c, c->next_id)]);
+		CL_PREFETCH(&c->ids[id_home(c, c->next_id + 1)]);
+	}
 	if (c->live >= c->p.max_claims && c->lru_head) {
 		uint32_t next = c->lru[c->lru_head - 1].next;
 		CL_PREFETCH(c->slots[c->lru_head - 1]);

@@ -38,9 +38,10 @@
  * 16 bits. A bucket is one 64-byte line holding up to 4 entries
  * (fingerprint and representative), with overflow lines; a bitmap per band
  * (one bit per band value, 8 KiB that stay in cache) marks the values some
- * representative has, so only buckets of listed values are read (and which
- * representatives are found does not depend on the table size), and the
- * buckets of one post are prefetched together. Cost per post: constant, at
+ * representative has, so a bucket is read only for a probed value that is
+ * listed (below 65,536 buckets a bucket also holds other values, whose
+ * entries are then looked at too), and the buckets of one post are
+ * prefetched together. Cost per post: constant, at
  * most 4 x 2^probe_bits bucket reads (about 12 at 20,000 claims) plus the
  * entries found there (about 4 x 2^probe_bits x
  * representatives / 65,536 for uniform fingerprints; real ones are skewed

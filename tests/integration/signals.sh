@@ -48,6 +48,14 @@ rules:
       any:
         - terms: ["share before it gets deleted"]
     spike: { min_count: 1000, threshold: 3 }
+  - id: t-first-mosque
+    title: rumour category, spikes from the first post on
+    category: rumour
+    severity: low
+    match:
+      any:
+        - terms: [mosque]
+    spike: { min_count: 1 }
   - id: t-negative-mosque
     title: negative posts about the mosque
     category: sentiment
@@ -157,6 +165,8 @@ assert keys["rule:t-rumour"]["rumour"] is True
 assert keys["claim:" + sys.argv[3]]["rumour"] is True
 assert keys[term]["rumour"] is True and keys[term]["kind"] == "term", keys[term]
 assert keys[term]["category"] == "rumour", keys[term]
+first = keys.get("term:t-first-mosque/mosque")  # may start on the rule's first post
+assert first and first["category"] == "rumour" and first["rumour"] is True, first
 for k in keys:  # the rules' own spike settings hold for their terms too
     assert not k.startswith(("term:t-rumour-nospike/", "term:t-rumour-strict/")), k
 assert keys["source:town"]["rumour"] is False
