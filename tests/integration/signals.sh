@@ -135,7 +135,10 @@ c = big[0]
 first = posts[c["first"]["post"]]
 assert first["source_id"] == sys.argv[3], (first["source_id"], sys.argv[3])
 assert c["first"]["time"].startswith(sys.argv[4][:19]), c["first"]
-assert c["authors"] >= 40, c
+# 45 accounts; past 16 the count is a 128-register HyperLogLog estimate
+# (about 9 % standard error, and the pseudonym key is new each run):
+# 3 standard errors either way
+assert 33 <= c["authors"] <= 57, c
 assert c["size"] <= 60, c
 assert "mosque" in c["excerpt"].lower(), c
 assert len(c["spread"]) >= 10, c
