@@ -617,6 +617,18 @@ static bool skip_chunk(const unsigned char *s, size_t len, bool url)
 	return len >= 4 && (memcmp(s, "www.", 4) == 0 || memcmp(s, "WWW.", 4) == 0);
 }
 
+/* A word character follows: write the apostrophe held back before it, if
+ * any, to w[*wl] when there is room, and count it. */
+static inline void put_apos(char *w, size_t wcap, size_t *wl, bool *apos)
+{
+	if (!*apos)
+		return;
+	if (*wl < wcap)
+		w[*wl] = '\'';
+	(*wl)++;
+	*apos = false;
+}
+
 /* The words of one chunk (a run without whitespace) into a. */
 static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, size_t len)
 {
@@ -649,12 +661,7 @@ static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, s
 			if (cp >= 0xC0 && cp <= 0xFF && cp != 0xD7 && cp != 0xF7) {
 				/* a Latin-1 letter: lowercase is + 0x20 below U+00DF */
 				uint32_t lc = cp < 0xDF ? cp + 0x20 : cp;
-				if (apos) {
-					if (wl < wcap)
-						w[wl] = '\'';
-					wl++;
-					apos = false;
-				}
+				put_apos(w, wcap, &wl, &apos);
 				in_word = true;
 				wletters++;
 				wlangs |= li->latin1_langs[lc - 0xC0];
@@ -669,12 +676,7 @@ static void scan_chunk(const hs_langid *li, li_acc *a, const unsigned char *s, s
 			c = classify(cp);
 		}
 		if (c == C_LETTER || c == C_MARK || c == C_DIGIT) {
-			if (apos) {
-				if (wl < wcap)
-					w[wl] = '\'';
-				wl++;
-				apos = false;
-			}
+			put_apos(w, wcap, &wl, &apos);
 			in_word = true;
 			if (c == C_DIGIT) {
 				digit = true;

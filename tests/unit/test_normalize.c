@@ -860,6 +860,29 @@ static void views_one(hs_norm *a, hs_norm *b, const char *text, size_t len, size
 		ck_abort_msg("run_views != run (%s) on \"%s\"", what, text);
 }
 
+/* Prose into buf (cap bytes): 1 to max_words words, each one of
+ * common[0..4) except one in `odds`, which is one of rare[0..n_rare);
+ * separated by a space, or now and then by punctuation. Returns its
+ * length. */
+static size_t prose(char *buf, size_t cap, unsigned max_words, unsigned odds,
+                    const char *const *common, const char *const *rare, size_t n_rare)
+{
+	size_t len = 0;
+	unsigned nw = 1 + (unsigned)(diff_rnd() % max_words);
+
+	for (unsigned k = 0; k < nw; k++) {
+		const char *w = diff_rnd() % odds ? common[diff_rnd() % 4] : rare[diff_rnd() % n_rare];
+		size_t wl = strlen(w);
+		if (len + wl + 2 >= cap)
+			break;
+		memcpy(buf + len, w, wl);
+		len += wl;
+		buf[len++] = diff_rnd() % 6 ? ' ' : ",.;:-_*"[diff_rnd() % 7];
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 START_TEST(test_views_without_maps)
 {
 	static const char *const words[] = {
@@ -884,21 +907,9 @@ START_TEST(test_views_without_maps)
 	}
 	fast = 0;
 	for (int it = 0; it < 60000; it++) {
-		size_t len = 0;
-		unsigned nw = 1 + (unsigned)(diff_rnd() % 30);
-		for (unsigned k = 0; k < nw; k++) {
-			/* mostly ordinary words, sometimes a tricky one */
-			const char *w = diff_rnd() % 4 ? words[8 + diff_rnd() % 4]
-			                               : words[diff_rnd() % (sizeof(words) /
-			                                                     sizeof(*words))];
-			size_t wl = strlen(w);
-			if (len + wl + 2 >= sizeof(buf))
-				break;
-			memcpy(buf + len, w, wl);
-			len += wl;
-			buf[len++] = diff_rnd() % 6 ? ' ' : ",.;:-_*"[diff_rnd() % 7];
-		}
-		buf[len] = '\0';
+		/* mostly ordinary words, sometimes a tricky one */
+		size_t len = prose(buf, sizeof(buf), 30, 4, words + 8, words,
+		                   sizeof(words) / sizeof(*words));
 		views_one(a, b, buf, len, &fast);
 		n_prose++;
 	}
@@ -914,20 +925,8 @@ START_TEST(test_views_without_maps)
 	};
 	size_t fast_latin = 0, n_latin = 0;
 	for (int it = 0; it < 8000; it++) {
-		size_t len = 0;
-		unsigned nw = 1 + (unsigned)(diff_rnd() % 25);
-		for (unsigned k = 0; k < nw; k++) {
-			const char *w = diff_rnd() % 3 ? words[8 + diff_rnd() % 4]
-			                               : latin[diff_rnd() % (sizeof(latin) /
-			                                                     sizeof(*latin))];
-			size_t wl = strlen(w);
-			if (len + wl + 2 >= sizeof(buf))
-				break;
-			memcpy(buf + len, w, wl);
-			len += wl;
-			buf[len++] = diff_rnd() % 6 ? ' ' : ",.;:-_*"[diff_rnd() % 7];
-		}
-		buf[len] = '\0';
+		size_t len = prose(buf, sizeof(buf), 25, 3, words + 8, latin,
+		                   sizeof(latin) / sizeof(*latin));
 		views_one(a, b, buf, len, &fast_latin);
 		diff_one(a, b, buf, len);
 		n_latin++;
